@@ -1,0 +1,100 @@
+import GroceryProtocol
+
+/// One product on the shelf.
+public struct Product: Hashable, Sendable, Identifiable {
+    /// How a product is priced.
+    public enum SoldBy: String, Codable, Sendable {
+        /// Per package or piece.
+        case each
+        /// Per pound (loose produce, the meat counter).
+        case lb
+    }
+
+    /// Stable slug, e.g. "milk-whole-gallon".
+    public var id: String
+    /// Shelf-tag name without the brand, e.g. "Whole Milk".
+    public var name: String
+    /// Brand, nil for unbranded produce and meat.
+    public var brand: String?
+    /// Price in US cents, per `soldBy`.
+    public var priceCents: Int
+    /// Package size, e.g. "1 gal".
+    public var size: String
+    /// Per package or per pound.
+    public var soldBy: SoldBy
+    /// Aisle.
+    public var category: ProductCategory
+    /// Lowercase search words and synonyms ("soda" for cola).
+    public var keywords: [String]
+    /// Generic words that mean this product when nothing more is said ("soda" for cola,
+    /// "bread" for white sandwich bread). Never outranks a product matching more words.
+    public var defaultFor: [String]
+
+    /// Creates a product.
+    public init(
+        id: String, name: String, brand: String? = nil, priceCents: Int, size: String,
+        soldBy: SoldBy = .each, category: ProductCategory, keywords: [String] = [], defaultFor: [String] = []
+    ) {
+        self.id = id
+        self.name = name
+        self.brand = brand
+        self.priceCents = priceCents
+        self.size = size
+        self.soldBy = soldBy
+        self.category = category
+        self.keywords = keywords
+        self.defaultFor = defaultFor
+    }
+
+    /// Brand and name together, as a shopper reads it ("Silk Almond Milk").
+    public var displayName: String {
+        guard let brand, !brand.isEmpty else { return name }
+        return "\(brand) \(name)"
+    }
+
+    /// The product as carried inside an ``NLPResult``.
+    public var summary: ProductSummary {
+        ProductSummary(
+            id: id, name: displayName, price: Money.dollars(cents: priceCents),
+            size: size, category: category.rawValue)
+    }
+}
+
+extension Product: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case id, name, brand, price, size, unit, defaultFor, category, keywords
+    }
+
+    /// Decodes the catalog file's shape, where `price` is decimal dollars.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        brand = try container.decodeIfPresent(String.self, forKey: .brand)
+        let price = try container.decode(Double.self, forKey: .price)
+        guard let cents = Money.cents(dollars: price) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .price, in: container, debugDescription: "price \(price) is not a valid amount")
+        }
+        priceCents = cents
+        size = try container.decode(String.self, forKey: .size)
+        soldBy = try container.decode(SoldBy.self, forKey: .unit)
+        category = try container.decode(ProductCategory.self, forKey: .category)
+        keywords = try container.decodeIfPresent([String].self, forKey: .keywords) ?? []
+        defaultFor = try container.decodeIfPresent([String].self, forKey: .defaultFor) ?? []
+    }
+
+    /// Encodes the catalog file's shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(brand, forKey: .brand)
+        try container.encode(Money.dollars(cents: priceCents), forKey: .price)
+        try container.encode(size, forKey: .size)
+        try container.encode(soldBy, forKey: .unit)
+        if !defaultFor.isEmpty { try container.encode(defaultFor, forKey: .defaultFor) }
+        try container.encode(category, forKey: .category)
+        try container.encode(keywords, forKey: .keywords)
+    }
+}

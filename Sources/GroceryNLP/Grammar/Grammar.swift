@@ -1,0 +1,50 @@
+import GroceryProtocol
+
+/// The phrase tables: courtesy to ignore, intent rules, item lead-ins and tails.
+enum Grammar {
+    /// Words dropped wherever they stand.
+    static let courtesy: Set<String> = ["please", "pls", "plz", "plox", "kindly", "thanks", "thx", "thankyou", "cheers"]
+
+    /// Dropped from the start of a query, repeatedly ("ok so can you please …").
+    static let leadingFillers: [Pattern] = [
+        Pattern("hey|hi|hello|yo|ok|okay|so|um|umm|uh|uhh|er|well|oh|yes|yeah|yep|yup|alright|and|also|then|now|just|right|hmm|sure|actually|quick|quickly|oops|grocery|walmart"),
+        Pattern("(can|could|would|will|wont) (you|u|ya) (also|just|quickly|maybe)?"),
+        Pattern("would you mind"),
+        Pattern("(i|id|i_would|we|wed) (would|d)? (like|want|need) (you|u) to"),
+        Pattern("i want you to|i need you to|go ahead and|be a dear and"),
+        Pattern("lets|let_us"),
+        Pattern("(i|we) (think|guess|believe|suppose) (that)?"),
+        Pattern("thank you"),
+    ]
+
+    /// Dropped from the end of a query, repeatedly ("… right now thanks").
+    static let trailingFillers: [Pattern] = [
+        Pattern("now|asap|today|tonight|ok|okay|thanks|thank_you|thx|again|quickly|real_quick|if_possible|if_you_can|right_now|for_me|for_us|as_soon_as_possible|while_youre_at_it|yeah|then|mate|buddy|bro"),
+    ]
+
+    /// "(to|from|in) my cart" and friends.
+    static let cartLocative = Pattern(
+        "(to|from|in|into|onto|on|off|out_of|off_of|out|of|at) (my|the|our|your)? (shopping)? (cart|basket|trolley|list|order|bag|shopping_list)?")
+
+    /// Words that only introduce the items ("… to get", "some", "more").
+    static let itemLeadIns: [Pattern] = [
+        Pattern("to|so|that|and|also|then|just|only|but"),
+        Pattern("(get|buy|add|grab|order|pick_up|have|purchase|try|include|put|bring)"),
+        Pattern("(some|more|any|another|extra|additional|of|of_the|the|those|these|that|this|my|our)"),
+    ]
+
+    /// Words that only close the items ("… anymore", "… to my cart").
+    static let itemTails: [Pattern] = [
+        cartLocative,
+        Pattern("anymore|any_more|any_longer|no_more|please|too|as_well|also|either|for_dinner|for_lunch|for_breakfast|for_the_week|for_the_party|for_tonight|for_tomorrow|this_week|today|tomorrow|now|right_now|instead|back|away|off|out|it|them|there|again|then|thanks|ok"),
+        Pattern("(in|from|to|into)? (there|it)"),
+    ]
+
+    /// Joiners between items.
+    static let joiners: Set<String> = ["and", "plus", "with", "also", "n", "then", "alongside"]
+    /// Multi-word joiners, collapsed to "and" before splitting.
+    static let joinerPhrases: [Pattern] = [Pattern("as_well_as|along_with|together_with|and_also|and_some|and_then")]
+
+    /// The intent rules, most specific first.
+    static let rules: [IntentRule] = IntentRules.all
+}

@@ -1,0 +1,145 @@
+/// The intent rules, most specific first; see ``IntentRule``.
+///
+/// Words are normalised before matching: lowercase, no apostrophes ("don't" → "dont",
+/// "what's" → "whats", "I'd" → "id"), courtesy words and leading fillers removed.
+enum IntentRules {
+    static let all: [IntentRule] = help + clear + checkout + cart + update + remove + price + search + add + bareVerbs
+
+    /// A verb with nothing after it ("add"): the intent is clear, the item is missing.
+    static let bareVerbs: [IntentRule] = [
+        IntentRule(.add, start: "add|buy|purchase|get|grab|include|put|order|need|want|i_need|i_want", rest: .empty),
+        IntentRule(.remove, start: "remove|delete|drop|take_out|discard|rm", rest: .empty),
+        IntentRule(.update, start: "change|update|set|modify|adjust|edit", rest: .empty),
+    ]
+
+    static let help: [IntentRule] = [
+        IntentRule(.help, start: "(help|helpme|halp|assist|assistance|support|commands|instructions|usage|examples|menu|tutorial|manual|h)", rest: .empty),
+        IntentRule(.help, start: "(help|show|list|print|give|see) (me)? (the|your|some)? (help|commands|instructions|usage|examples|options|menu)", rest: .empty),
+        IntentRule(.help, start: "help (me|with|on)", rest: .any),
+        IntentRule(.help, start: "(i|we)? (need|want|could_use|would_like) (some)? (help|assistance|support|instructions)", rest: .any),
+        IntentRule(.help, start: "(can|could) (you|u|someone) help", rest: .any),
+        IntentRule(.help, start: "what (can|should|do|may) (you|i|we) (do|say|type|ask|use|write|enter)", rest: .any),
+        IntentRule(.help, start: "(whats|what_is|what_are) (this|the_commands|your_commands|the_options|possible|available|supported)", rest: .any),
+        IntentRule(.help, start: "how (do|does|can|should|to) (i|you|this|it|one|we|the_app|the_program|use)", rest: .any),
+        IntentRule(.help, start: "how (this|it) works", rest: .any),
+        IntentRule(.help, start: "(im|i_am|were|we_are|i_feel|totally) (confused|lost|stuck)", rest: .any),
+        IntentRule(.help, start: "i (dont|do_not|cant|cannot) (know|understand|figure_out|get) (how|what)?", rest: .any),
+        IntentRule(.help, start: "(what|which) (commands|options|instructions|keywords|phrases|words|things|queries) (are_there|can_i_use|do_you_understand|are_available|do_you_know|can_i_say|can_i_type|work|do_you_support|are_supported)?", rest: .empty),
+        IntentRule(.help, start: "(is_there|do_you_have|got) (a|any)? (help|manual|guide|tutorial|commands|instructions)", rest: .empty),
+    ]
+
+    static let clear: [IntentRule] = [
+        IntentRule(.clear, start: "(clear|empty|reset|wipe|erase|flush|purge|nuke|clean|emptying|clearing) (out|up)? (the|my|our|this)? (whole|entire)? (cart|basket|trolley|list|order|everything|shopping_cart|shopping_list|all|it|items)? (out|up)?", rest: .empty),
+        IntentRule(.clear, start: "(remove|delete|drop|trash|dump|toss|cancel|discard|clear|forget|scrap|ditch|nix|scratch|get_rid_of|throw_out|throw_away|take_out|take_away|lose|undo|removing|deleting) (everything|all|it_all|all_of_it|all_items|all_the_items|all_products|all_the_products|all_things|all_the_things|all_of_them|all_of_my_items|all_my_items|every_item|every_single_item|the_whole_thing|the_lot|the_whole_lot|the_whole_cart|the_entire_cart|the_whole_order|the_entire_order|everything_in_it|the_cart|my_cart|the_basket|my_basket|my_list|the_list|the_order|my_order|all_the_stuff|all_my_stuff)", rest: .empty),
+        IntentRule(.clear, start: "(start|begin) (over|again|fresh|afresh|from_scratch|anew|a_new_cart|a_new_order|a_new_list|with_an_empty_cart)", rest: .any),
+        IntentRule(.clear, start: "(i|we)? (dont|do_not|no_longer) (want|need) (anything|any_of_it|any_of_this|any_of_these|any_of_them|any_of_that|anything_in_my_cart|anything_anymore|it_all|everything|all_of_it)", rest: .empty),
+        IntentRule(.clear, start: "(cancel|abandon|scrap|void) (my|the|this)? (order|cart|basket|shopping|list)", rest: .empty),
+        IntentRule(.clear, start: "(new|fresh|empty) (cart|basket|list|order)", rest: .empty),
+        IntentRule(.clear, start: "(never_mind|nevermind|forget) (everything|it_all|all_of_it|all_that|all_of_that|the_whole_thing)", rest: .empty),
+    ]
+
+    static let checkout: [IntentRule] = [
+        IntentRule(.checkout, start: "(checkout|check_out|check_me_out|checking_out|check_it_out|pay|pay_now|pay_up|buy_now|order_now|purchase_now|finish|done|finished|complete|submit|confirm|finalize|proceed|checkout_now|check_out_now)", rest: .empty),
+        IntentRule(.checkout, start: "(im|i_am|were|we_are|i_want_to|i_wanna|i_would_like_to|id_like_to|wed_like_to|we_want_to|ready_to|time_to|go_to|proceed_to|take_me_to|continue_to|move_to|lets|can_i|can_we|could_i|i_need_to|we_need_to) (ready_to)? (checkout|check_out|pay|payment|the_checkout|complete_my_order|place_my_order|place_the_order|place_an_order|finish_my_order|finish_up|wrap_up|wrap_this_up|pay_now|buy_it_all|buy_everything|check_out_now)", rest: .empty),
+        IntentRule(.checkout, start: "(place|submit|complete|finish|finalize|confirm|send|process|finalise|make|execute) (my|the|this|our|an)? (order|purchase|checkout|transaction|shopping|payment|sale)", rest: .empty),
+        IntentRule(.checkout, start: "(buy|purchase|order|pay_for|get) (it|them|everything|it_all|all_of_it|the_cart|my_cart|whats_in_my_cart|whats_in_the_cart|all_this|all_of_this|the_lot|these|these_items|all_these|my_items|the_items|all_items|my_stuff|my_order|the_order)", rest: .empty),
+        IntentRule(.checkout, start: "(im|i_am|were|we_are|i_think_im|all) (done|finished|ready|all_set|all_done|good|set|through) (shopping|here|with_my_list|with_shopping|for_today|with_this_order)?", rest: .empty),
+        IntentRule(.checkout, start: "(thats|that_is|that_will_be|thatll_be|that_should_be|this_is|that_would_be) (all|it|everything|everything_for_today|all_for_today|all_for_now|all_i_need|enough)", rest: .empty),
+        IntentRule(.checkout, start: "(done|finished|all_done) (shopping|here|with_shopping)?", rest: .empty),
+        IntentRule(.checkout, start: "(ring|check|cash) (me|it|this|us|them|everything) (up|out)", rest: .empty),
+        IntentRule(.checkout, start: "(complete|finish|finalize|make) (the|my)? (purchase|payment|sale)", rest: .empty),
+        IntentRule(.checkout, start: "(lets|let_us|time_to|ready_to)? (pay|checkout|check_out|wrap_up|wrap_it_up|wrap_this_up|finish_up|close_out)", rest: .empty),
+    ]
+
+    static let cart: [IntentRule] = [
+        IntentRule(.cart, start: "(show|view|see|display|open|check|review|list|print|give|bring_up|pull_up|look_at|let_me_see|lemme_see|can_i_see|could_i_see|i_want_to_see|id_like_to_see|go_to|take_me_to|read|read_out|tell_me|recap) (me|us)? (my|the|our|whats_in_my|whats_in_the|what_is_in_my|what_is_in_the|everything_in_my|everything_in_the)? (shopping)? (cart|basket|trolley|order|list|items|total|stuff|things|contents|subtotal|bill|products|groceries|cart_total|order_total|cart_contents|shopping_cart|shopping_list) (total|contents|items|so_far|please|now|again)?", rest: .empty),
+        IntentRule(.cart, start: "(cart|basket|trolley|my_cart|the_cart|my_basket|my_order|my_items|my_list|my_stuff|cart_total|my_total|total|order_total|subtotal|the_total|cart_contents|cart_status|cart_summary|order_summary|summary|shopping_cart|my_shopping_cart|view_cart|show_cart|my_groceries)", rest: .empty),
+        IntentRule(.cart, start: "(whats|what_is|what_s|what) (is)? (in|on|inside) (my|the|our|this) (shopping)? (cart|basket|trolley|list|order|bag)", rest: .any),
+        IntentRule(.cart, start: "(what|which) (items|things|products|stuff|groceries) (are|do_i_have|have_i|did_i|are_there)", rest: .any),
+        IntentRule(.cart, start: "what (do|did|have) (i|we) (have|got|get|added|add|put|picked|ordered|bought) (so_far|already|in_there|in_here)?", rest: .any),
+        IntentRule(.cart, start: "what (am|are) (i|we) (buying|getting|ordering)", rest: .any),
+        IntentRule(.cart, start: "how much (is|does|do|will|would) (my|the|our|this) (shopping)? (cart|total|order|basket|bill|stuff|groceries|subtotal|purchase|trolley) (cost|come_to|come_out_to|be|total|add_up_to|run|cost_me)?", rest: .empty),
+        IntentRule(.cart, start: "(whats|what_is|what_s|tell_me|show_me|give_me) (my|the|our|the_cart|my_cart|the_order|my_order) (total|subtotal|cart_total|bill|order_total|damage|balance|grand_total|sum|amount)", rest: .empty),
+        IntentRule(.cart, start: "how much (do|will|would|did) (i|we) (owe|have_to_pay|need_to_pay|spend|pay|be_paying|be_spending)", rest: .any),
+        IntentRule(.cart, start: "how much (have|did) (i|we) (spent|spend|added)", rest: .any),
+        IntentRule(.cart, start: "how many (items|things|products) (are|do_i_have|have_i|did_i|in|are_in)", rest: .any),
+        IntentRule(.cart, start: "(is|whats|what_is|anything) (in)? (my|the) (cart|basket) (empty)?", rest: .any),
+        IntentRule(.cart, start: "(where|how) (is|s)? (my|the) (cart|basket|order|total)", rest: .any),
+    ]
+
+    static let update: [IntentRule] = [
+        IntentRule(.update, start: "(change|set|update|adjust|modify|edit|correct|fix|changing|setting|updating|alter|amend) (the)? (quantity|amount|number|count|qty|number_of)? (of|for|on)?", rest: .nonEmpty),
+        IntentRule(.update, start: "(make|increase|decrease|reduce|raise|lower|bump|bump_up|up|cut|bring|take|drop|trim|boost|double|change|switch|turn|go) (the)? (quantity|amount|number|count|qty)? (of|for|on)? (it|that|them|those|this|these)?", rest: .nonEmpty, needsQuantity: true),
+        IntentRule(.update, start: "(i|we) (only|actually|really)? (need|want|want_to_have) (only|just)?", end: "(instead|in_total|altogether|all_together)", rest: .nonEmpty),
+        IntentRule(.update, start: "(i|we)? (only|just) (need|want|get|take)", rest: .nonEmpty, needsQuantity: true),
+        IntentRule(.update, end: "(instead|in_total|altogether|all_together|total|in_all)", rest: .nonEmpty),
+        IntentRule(.update, start: "(actually|no|nope|wait|oops|sorry)? (make_it|make_that|make_them|make_those|i_meant|i_mean|meant|correction)", rest: .nonEmpty),
+    ]
+
+    static let remove: [IntentRule] = [
+        IntentRule(.remove, start: "take", end: "(out|off|away|back) (of|from)? (my|the|our)? (cart|basket|trolley|list|order)?", rest: .nonEmpty),
+        IntentRule(.remove, start: "(take|get|pull|put|move)", end: "(out_of|off_of|off|from) (my|the|our) (cart|basket|trolley|list|order)", rest: .nonEmpty),
+        IntentRule(.remove, start: "(remove|delete|drop|discard|cancel|scratch|nix|ditch|lose|skip|exclude|subtract|minus|uncheck|removing|deleting|dropping|take_out|take_off|take_away|takeout|get_rid_of|cross_off|cross_out|strike|knock_off|put_back|throw_out|throw_away|toss_out|toss|eliminate|erase|forget|forget_about|never_mind|nevermind|no_more|hold_the|rid|rmv|rm|del|delet|remvoe|remoev|unadd|scrap|axe|ax|leave_out|leave_off|omit|cut_out|backout|return)", rest: .nonEmpty),
+        IntentRule(.remove, start: "(i|we)? (really)? (dont|do_not|no_longer|wont|will_not|shouldnt|should_not|didnt|did_not|never) (really)? (need|want|require|be_needing|need_any|want_any|mean_to_add|mean_to_get|want_to_buy|need_to_buy|want_to_get|need_to_get|buy|get|add|like)", rest: .nonEmpty),
+        IntentRule(.remove, start: "(dont|do_not|no|never|not) (need|want|more|longer_need|buy|get|add|include|bother_with)", rest: .nonEmpty),
+        IntentRule(.remove, end: "(is|are|s)? (no_longer|not|not_really|nolonger|isnt|arent) (needed|required|wanted|necessary|necesary|neccessary|needed_anymore|wanted_anymore)", rest: .nonEmpty),
+        IntentRule(.remove, end: "(isnt|arent|is_not|are_not|wasnt|werent) (needed|required|wanted|necessary)", rest: .nonEmpty),
+        IntentRule(.remove, end: "(i|we) (dont|do_not|no_longer) (need|want|require) (it|them|that|those|this|these|any)?", rest: .nonEmpty),
+        IntentRule(.remove, end: "(can|has_to|have_to|must|should|needs_to|need_to) (go|be_removed|come_out|be_taken_out)", rest: .nonEmpty),
+        IntentRule(.remove, end: "(out_of|off_of|off|from) (my|the|our) (cart|basket|trolley|list|order)", rest: .nonEmpty),
+        IntentRule(.remove, start: "(i|ive|i_have|we|weve)? (changed|change) (my|our) (mind|minds) (about|on|re|regarding)?", rest: .nonEmpty),
+        IntentRule(.remove, start: "(we|i|weve|ive|we_have|i_have|we_still|i_still)? (already|still)? (have|got|have_got|has) (enough|plenty|plenty_of|lots_of|a_lot_of|loads_of|tons_of|some|more_than_enough)", rest: .nonEmpty),
+        IntentRule(.remove, start: "(we|i|weve|ive) (already|still) (have|got|have_got|bought|own)", rest: .nonEmpty),
+        IntentRule(.remove, start: "(already|still) (have|got|bought)", rest: .nonEmpty),
+    ]
+
+    static let price: [IntentRule] = [
+        IntentRule(.price, start: "how much (is|are|does|do|for|would|will|did|was|were|costs|cost|to_buy|is_it_for|are_they|is_a|is_an|for_a|for_an|for_the|for_some|money_for|money_is|money_are)?", end: "(cost|costs|run|be|go_for|sell_for|cost_me|go|sell|run_me|retail_for|cost_now|cost_today|currently|for)?", rest: .nonEmpty),
+        IntentRule(.price, start: "(whats|what_is|what_are|what_s|tell_me|give_me|show_me|check|get|find|find_me|look_up|lookup|need|i_need|i_want|can_i_get|can_you_check|do_you_know|know) (the)? (current)? (price|prices|cost|costs|pricing|price_check|pricetag|price_tag|unit_price) (of|for|on)?", rest: .nonEmpty),
+        IntentRule(.price, start: "(price|prices|cost|costs|pricing|price_check|pricecheck|pricetag|price_tag|unit_price) (of|for|on)?", rest: .nonEmpty),
+        IntentRule(.price, start: "what (do|does|will|would|did|is|are)", end: "(cost|costs|run|go_for|sell_for|cost_me|retail_for|priced_at|going_for|selling_for)", rest: .nonEmpty),
+        IntentRule(.price, end: "(price|prices|cost|costs|pricing|price_check|price_please|price_today|price_now|prices_today|cost_today)", rest: .nonEmpty),
+        IntentRule(.price, start: "how (expensive|pricey|cheap|costly|much_money) (is|are|would_be|will_be)?", rest: .nonEmpty),
+        IntentRule(.price, start: "(is|are)", end: "(expensive|cheap|pricey|affordable|costly)", rest: .nonEmpty),
+        IntentRule(.price, start: "(whats|what_is|what_are) (the)? (going_rate|rate) (for|on)?", rest: .nonEmpty),
+    ]
+
+    static let search: [IntentRule] = [
+        IntentRule(.search, start: "(do|does|did) (you|u|ya|yall|you_guys|you_all|the_store|walmart|they|this_store|we) (still|even|currently|guys)? (have|sell|carry|stock|got|offer|keep|have_any|sell_any|carry_any|stock_any|got_any|offer_any|have_some|happen_to_have|happen_to_sell)", rest: .nonEmpty),
+        IntentRule(.search, start: "(have|got) (you|u|ya)? (got|get)? (any|some)", rest: .nonEmpty),
+        IntentRule(.search, start: "(any|anything_like)", rest: .nonEmpty),
+        IntentRule(.search, start: "(is|are) (there|their) (any|some)?", rest: .nonEmpty),
+        IntentRule(.search, start: "(is|are|any|anything)", end: "(in_stock|instock|available|on_sale|on_special|on_offer|discounted|out_of_stock|sold_out|in_season|around|for_sale|on_discount|cheap|on_promotion|on_clearance)", rest: .nonEmpty),
+        IntentRule(.search, end: "(in_stock|instock|available|on_sale|on_special|on_offer|on_discount|for_sale|on_promotion|on_clearance|available_today|in_stock_today)", rest: .nonEmpty),
+        IntentRule(.search, start: "(whats|what_is|what_are|what_s|show_me_whats|show_me_what_is|show_me|anything|what_items_are|what_products_are|what_is_on|whats_on|which_items_are|what|any|list|find) (on_sale|on_special|discounted|in_season|new|cheap|on_offer|in_stock|deals|specials|sales|offers|discounts|on_promotion|good_deals|the_deals|the_specials)", rest: .any),
+        IntentRule(.search, start: "(im|i_am|were|we_are|i_was|we_were|just|currently)? (searching|looking|hunting|shopping|browsing|looking_around|on_the_hunt|search|look|hunt|shop|browse) (for|around_for|up|at|into)?", rest: .nonEmpty),
+        IntentRule(.search, start: "(find|finding|locate|lookup|look_up|show|list|display|see|view|check|explore|compare|query|seek|search_for|look_for) (me|us)? (for|up|at)? (all|every)? (your|the|some|any|available|all_the|all_your|what)?", rest: .nonEmpty),
+        IntentRule(.search, start: "(what|which) (kind|kinds|type|types|sort|sorts|brand|brands|flavor|flavors|flavour|flavours|variety|varieties|options|choices|selection|size|sizes)? (of)?", end: "(do_you_have|do_you_sell|do_you_carry|are_there|are_available|have_you_got|you_got|do_you_stock|are_in_stock|do_you_offer|are_on_sale|do_you_guys_have|is_there|can_i_get|can_i_buy|can_i_choose_from|are_there_available|you_have|you_sell|you_carry|does_the_store_have|does_walmart_have|are_in_the_catalog)", rest: .nonEmpty),
+        IntentRule(.search, start: "(what|which) (kind|kinds|type|types|sort|sorts|brand|brands|flavor|flavors|flavour|flavours|variety|varieties|options|choices|selection|sizes) (of|for|do_you_have_for|are_there_for)", rest: .nonEmpty),
+        IntentRule(.search, start: "where (is|are|can_i_find|do_i_find|would_i_find|are_the|is_the|can_i_get|do_you_keep|do_you_have|would_i_get|can_we_find|do_i_get)", rest: .nonEmpty),
+        IntentRule(.search, start: "(any)? (options|choices|selection|deals|specials|sales|offers|discounts|coupons|alternatives|substitutes|varieties|brands) (for|on|of|in)", rest: .nonEmpty),
+        IntentRule(.search, start: "(can|could|may) (i|we|you) (find|see|browse|search_for|look_for|look_at|show_me|find_me|check_for)", rest: .nonEmpty),
+        IntentRule(.search, start: "(i|we)? (want|need|would_like|wanna|d_like|id_like|wed_like|would_love) to (see|browse|find|look_at|compare|check|search_for|look_for|know_if_you_have|know_what|explore|view)", rest: .nonEmpty),
+        IntentRule(.search, start: "(is|are) (the|your|some|any)?", end: "(stocked|carried|sold_here|in_the_store|here)", rest: .nonEmpty),
+        IntentRule(.search, start: "(tell_me_about|info_on|information_on|details_on|details_about|info_about|what_about_the_price_of)", rest: .nonEmpty),
+    ]
+
+    static let add: [IntentRule] = [
+        IntentRule(.add, start: "(i|we)? (dont|do_not|never) (forget|forget_to_add|forget_to_get|forget_to_buy|forget_to_grab|forget_to_pick_up|forget_about)", rest: .nonEmpty),
+        IntentRule(.add, start: "(remember|remind_me|remind_us) (to)? (get|buy|add|grab|pick_up|order|include|put)?", rest: .nonEmpty),
+        IntentRule(.add, start: "(add|adding|put|putting|throw_in|toss_in|chuck_in|pop_in|stick_in|include|insert|append|plus|also_add|add_in|add_on|addd|ad|adds|added|ading|pls_add|stock_up_on|load_up_on|stock_up|top_up|top_up_on|restock|replenish|re_add|readd|reorder|repurchase)", rest: .nonEmpty),
+        IntentRule(.add, start: "(i|we) (also|still|really|definitely|will|probably|do|really_do|absolutely|might|may|must|kinda|sorta|totally|will_also|d_also)? (need|needs|want|wants|require|required|needed|wanted|gotta_get|gotta_have|have_to_get|have_to_buy|must_get|must_have|should_get|should_buy|will_need|could_use|could_do_with|fancy|wouldnt_mind|would_love|feel_like|feel_like_having|wanna|wanna_get|want_to_try|crave|am_craving|love|like|would_like|would_really_like|need_to_stock_up_on|gotta|have_to_have)", rest: .nonEmpty),
+        IntentRule(.add, start: "(id|wed|i_would|we_would|i_d|we_d|i_should|we_should) (really|also|definitely)? (like|love|want|prefer|also_like|enjoy|get|buy|take|have|go_for|grab)", rest: .nonEmpty),
+        IntentRule(.add, start: "(ill|i_will|we_will|ill_also|lemme|let_me|i_shall|we_shall|imma|im_gonna|im_going_to|were_gonna|were_going_to|gonna|going_to) (also)? (take|have|get|grab|need|buy|add|go_with|want|pick_up|try|order|purchase)", rest: .nonEmpty),
+        IntentRule(.add, start: "(im|i_am|were|we_are|im_all|i_m|we_re|were_all|we_are_all|im_totally|im_completely|im_almost) (out_of|all_out_of|running_low_on|low_on|running_out_of|craving|in_the_mood_for|hungry_for|thinking_of|thinking_about|after|missing|short_on|nearly_out_of|almost_out_of|looking_to_buy|looking_to_get|wanting|needing|fresh_out_of|clean_out_of|dying_for|desperate_for|in_need_of)", rest: .nonEmpty),
+        IntentRule(.add, start: "(i|we|they|the_kids|my_kids|the_family|my_wife|my_husband|mom|dad) (ran_out_of|run_out_of|have_run_out_of|are_out_of|am_out_of|have_no|got_no|used_up|finished|finished_the|are_low_on|am_low_on|need|needs|want|wants|asked_for|love|have_been_asking_for)", rest: .nonEmpty),
+        IntentRule(.add, start: "(out_of|low_on|running_low_on|running_out_of|need_more|need_some|want_some|need|needs|needed|want|wants|wanted|more|some_more|restock|replenish|craving|fresh_out_of|all_out_of|almost_out_of|nearly_out_of|no_more_left|ran_out_of|run_out_of|missing)", rest: .nonEmpty),
+        IntentRule(.add, start: "(i|we)? (wish|wished) (i|we)? (had|could_have|could_get|had_some|could_buy)", rest: .nonEmpty),
+        IntentRule(.add, start: "(it)? (would_be|wouldd_be|would_be_really|would_be_so) (nice|great|good|lovely|awesome|helpful) (to_have|to_get|to_buy|to_add|if_i_had|if_we_had|if_you_added|if_you_could_add)", rest: .nonEmpty),
+        IntentRule(.add, start: "(can|could|may|might) (i|we|you) (please)? (also)? (get|have|grab|buy|order|add|take|put|throw_in|include|pick_up|purchase|get_me|get_us)", rest: .nonEmpty),
+        IntentRule(.add, start: "(get|grab|buy|purchase|order|fetch|bring|pick_up|pickup|pick|give|gimme|give_me|give_us|send|send_me|deliver|get_me|get_us|grab_me|buy_me|order_me|bring_me|fetch_me|shop_for|procure|acquire|take|need|want|got_to_get|gotta_get|go_get|go_buy|snag|nab|score|toss|throw|stick|pop|i_want|i_need)", rest: .nonEmpty),
+        IntentRule(.add, start: "(how_about|what_about|maybe|perhaps|and_some|some_more|also|and|possibly|optionally|oh_and|ooh)", rest: .nonEmpty),
+        IntentRule(.add, start: "(i|we) (will|shall|ll)? (also)? (take|have|grab|get|buy)", rest: .nonEmpty),
+        IntentRule(.add, start: "(yes|yeah|sure|ok|okay)? (to)? (the|some)?", end: "(as_well|too|also|please|thanks|in_the_cart|in_my_cart|in_the_basket|on_the_list|on_my_list|into_the_cart|into_my_cart)", rest: .nonEmpty),
+    ]
+}

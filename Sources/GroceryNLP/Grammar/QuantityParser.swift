@@ -1,0 +1,135 @@
+import GroceryProtocol
+
+/// A quantity and unit said around a product phrase.
+struct SaidQuantity: Equatable, Sendable {
+    var value: Double?
+    var unit: QuantityUnit?
+    /// The product words left once quantity and unit are taken off.
+    var words: [Token]
+}
+
+/// Reads "2 gallons of", "a couple of", "half a", "1 1/2 lb", "x6", "twenty five" …
+enum QuantityParser {
+    static func parse(_ tokens: [Token]) -> SaidQuantity {
+        var index = 0
+        var value = leadingNumber(tokens, at: &index)
+        var unit: QuantityUnit?
+
+        // "2 x milk", "2 times"
+        if value != nil, index < tokens.count, tokens[index].text == "x" || tokens[index].text == "times" {
+            index += 1
+        }
+        if index < tokens.count, let said = unitWord(tokens, at: index, afterNumber: value != nil) {
+            unit = said
+            index += 1
+            // "a 12 pack of cola": the number was the pack size, "a" the count.
+        } else if value == 1, index + 1 < tokens.count, tokens[index].isNumber,
+            let said = Lexicon.units[tokens[index + 1].text]
+        {
+            unit = said
+            index += 2
+        }
+        while index < tokens.count, ["of", "the"].contains(tokens[index].text), index + 1 < tokens.count {
+            index += 1
+        }
+
+        var words = Array(tokens[index...])
+        // Trailing "x6", "times 2", "2 dozen", "3".
+        if value == nil, let trailing = trailingQuantity(&words) {
+            value = trailing.value
+            unit = unit ?? trailing.unit
+        }
+        return SaidQuantity(value: value, unit: unit, words: words)
+    }
+
+    /// Whether the tokens start with something that reads as a quantity.
+    static func startsWithQuantity(_ tokens: ArraySlice<Token>) -> Bool {
+        var index = 0
+        return leadingNumber(Array(tokens), at: &index) != nil
+    }
+
+    private static func unitWord(_ tokens: [Token], at index: Int, afterNumber: Bool) -> QuantityUnit? {
+        let word = tokens[index].text
+        guard let unit = Lexicon.units[word] else { return nil }
+        if afterNumber { return unit }
+        let nextIsOf = index + 1 < tokens.count && tokens[index + 1].text == "of"
+        if Lexicon.unitsOnlyAfterNumbers.contains(word) { return nil }
+        // "bag of rice", "dozen eggs"; a bare "box" or "head" may be the product itself.
+        return nextIsOf || unit == .dozen ? unit : nil
+    }
+
+    /// A number at `index`: digits (with a following fraction "1 1/2"), number words
+    /// ("twenty five", "a hundred"), or a quantity phrase ("a couple of").
+    private static func leadingNumber(_ tokens: [Token], at index: inout Int) -> Double? {
+        guard index < tokens.count else { return nil }
+        if let number = tokens[index].number, !tokens[index].isMoney {
+            index += 1
+            if index < tokens.count, let fraction = tokens[index].number, fraction > 0, fraction < 1,
+                tokens[index].text.contains("/")
+            {
+                index += 1
+                return number + fraction
+            }
+            return number
+        }
+        if let words = numberWords(tokens, at: &index) { return words }
+        for (pattern, value) in Lexicon.quantityPhrases {
+            let words = tokens.map(\.text)[...]
+            guard let length = pattern.longestMatch(words, from: index), length > 0 else { continue }
+            // "a" is a count only before a product, unit or number, not "a la carte".
+            index += length
+            if value == 0.5, index < tokens.count, let unit = Lexicon.units[tokens[index].text], unit == .dozen {
+                return 0.5
+            }
+            return value
+        }
+        return nil
+    }
+
+    /// "twenty five" → 25, "two hundred" → 200, "a hundred" → 100; "half" only before a unit.
+    private static func numberWords(_ tokens: [Token], at index: inout Int) -> Double? {
+        var position = index
+        if tokens[position].text == "a" || tokens[position].text == "an",
+            position + 1 < tokens.count, ["hundred", "thousand", "million", "billion"].contains(tokens[position + 1].text)
+        {
+            position += 1
+        }
+        guard let first = Lexicon.numberWords[tokens[position].text] else { return nil }
+        if first < 1, first > 0 {
+            // "half gallon" but not "half and half"
+            guard position + 1 < tokens.count, Lexicon.units[tokens[position + 1].text] != nil else { return nil }
+            index = position + 1
+            return first
+        }
+        var total = first
+        position += 1
+        while position < tokens.count, let next = Lexicon.numberWords[tokens[position].text], next >= 1 {
+            if next >= 100 { total *= next } else if total >= 20, total.truncatingRemainder(dividingBy: 10) == 0, next < 10 { total += next } else { break }
+            position += 1
+        }
+        if position < tokens.count, tokens[position].text == "and", position + 2 < tokens.count,
+            tokens[position + 1].text == "a", tokens[position + 2].text == "half"
+        {
+            total += 0.5
+            position += 3
+        }
+        index = position
+        return total
+    }
+
+    private static func trailingQuantity(_ words: inout [Token]) -> (value: Double, unit: QuantityUnit?)? {
+        guard words.count >= 2 else { return nil }
+        var end = words.count
+        var unit: QuantityUnit?
+        if let last = Lexicon.units[words[end - 1].text], words[end - 2].isNumber {
+            unit = last
+            end -= 1
+        }
+        guard let value = words[end - 1].number, !words[end - 1].isMoney else { return nil }
+        var start = end - 1
+        if start > 0, ["x", "times", "*", "qty", "quantity"].contains(words[start - 1].text) { start -= 1 }
+        guard start > 0 else { return nil }
+        words.removeSubrange(start...)
+        return (value, unit)
+    }
+}

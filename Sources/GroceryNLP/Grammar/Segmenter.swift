@@ -1,0 +1,103 @@
+/// Splits item text into one token list per item: at commas and joiners ("and",
+/// "plus", "with"), and before a new number ("2 milk 3 eggs"), but never inside a
+/// catalog phrase that holds a joiner ("half and half", "mac and cheese").
+struct Segmenter: Sendable {
+    let joinerPhrases: [[String]]
+
+    func split(_ tokens: [Token], splitAtNumbers: Bool) -> [[Token]] {
+        let tokens = collapseJoinerPhrases(tokens)
+        let words = tokens.map(\.text)
+        var segments: [[Token]] = []
+        var current: [Token] = []
+        for (index, token) in tokens.enumerated() {
+            let isJoiner = Grammar.joiners.contains(token.text) && !isProtected(words, at: index)
+            if token.isSeparator || isJoiner {
+                segments.append(current)
+                current = []
+                continue
+            }
+            if splitAtNumbers, token.isNumber, let previous = current.last, startsNewItem(after: previous, token) {
+                segments.append(current)
+                current = []
+            }
+            current.append(token)
+        }
+        segments.append(current)
+        return mergeBareQuantities(segments.map(trim).filter { !$0.isEmpty })
+    }
+
+    /// Lead-in and tail words off one segment ("to get some milk to my cart" → "milk").
+    func trim(_ segment: [Token]) -> [Token] {
+        var tokens = segment
+        var changed = true
+        while changed {
+            changed = false
+            let words = tokens.map(\.text)[...]
+            for pattern in Grammar.itemLeadIns {
+                if let length = pattern.longestMatch(words, from: 0), length > 0, length < tokens.count {
+                    tokens.removeFirst(length)
+                    changed = true
+                    break
+                }
+            }
+            if changed { continue }
+            for pattern in Grammar.itemTails {
+                if let start = pattern.suffixStarts(words).first(where: { $0 > 0 && $0 < tokens.count }) {
+                    tokens.removeSubrange(start...)
+                    changed = true
+                    break
+                }
+            }
+        }
+        return tokens
+    }
+
+    private func collapseJoinerPhrases(_ tokens: [Token]) -> [Token] {
+        var result: [Token] = []
+        var index = 0
+        let words = tokens.map(\.text)[...]
+        while index < tokens.count {
+            if let length = Grammar.joinerPhrases.lazy.compactMap({ $0.longestMatch(words, from: index) }).first, length > 0 {
+                result.append(Token(text: "and"))
+                index += length
+            } else {
+                result.append(tokens[index])
+                index += 1
+            }
+        }
+        return result
+    }
+
+    private func isProtected(_ words: [String], at index: Int) -> Bool {
+        for phrase in joinerPhrases {
+            for (offset, word) in phrase.enumerated() where word == words[index] {
+                let start = index - offset
+                guard start >= 0, start + phrase.count <= words.count else { continue }
+                if Array(words[start..<start + phrase.count]).map(Stemmer.stem) == phrase { return true }
+            }
+        }
+        return false
+    }
+
+    private func startsNewItem(after previous: Token, _ number: Token) -> Bool {
+        if previous.isNumber { return false }
+        if ["x", "times", "of", "to", "at", "and", "a", "an", "be", "is", "qty", "quantity"].contains(previous.text) { return false }
+        return Lexicon.units[previous.text] == nil && Lexicon.numberWords[previous.text] == nil
+    }
+
+    /// "eggs, 2 dozen" or "apples 3": a segment that is only a quantity belongs to the one before.
+    private func mergeBareQuantities(_ segments: [[Token]]) -> [[Token]] {
+        var result: [[Token]] = []
+        for segment in segments {
+            let parsed = QuantityParser.parse(segment)
+            if parsed.value != nil, parsed.words.isEmpty, let previous = result.last,
+                QuantityParser.parse(previous).value == nil
+            {
+                result[result.count - 1] = segment + previous
+            } else {
+                result.append(segment)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,19 @@
+/// Reads the new total of an update: "milk to 3", "eggs to 2 dozen", "it 3", "3 apples".
+enum UpdateQuantity {
+    private static let markers = Pattern("to|at|=|should_be|to_be|becomes|equal_to|up_to|down_to|now")
+    private static let pronouns: Set<String> = ["it", "that", "them", "those", "this", "these"]
+
+    static func parse(_ segment: [Token]) -> SaidQuantity {
+        let words = segment.map(\.text)[...]
+        // The last marker followed by a quantity splits product words from the new total.
+        for start in stride(from: segment.count - 1, through: 0, by: -1) {
+            guard let length = markers.longestMatch(words, from: start), length > 0 else { continue }
+            let after = Array(segment[(start + length)...])
+            guard QuantityParser.startsWithQuantity(after[...]) else { continue }
+            let total = QuantityParser.parse(after)
+            let product = Array(segment[..<start]).filter { !pronouns.contains($0.text) } + total.words
+            return SaidQuantity(value: total.value, unit: total.unit, words: product)
+        }
+        return QuantityParser.parse(segment.filter { !pronouns.contains($0.text) })
+    }
+}

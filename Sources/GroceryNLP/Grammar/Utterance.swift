@@ -1,0 +1,50 @@
+/// Clean-up of a whole query before rules run, and the rule search.
+enum Utterance {
+    /// Courtesy words out, leading and trailing fillers off, "instead of 2" cut to "instead".
+    static func clean(_ tokens: [Token]) -> [Token] {
+        var tokens = tokens.filter { !Grammar.courtesy.contains($0.text) }
+        if let instead = tokens.firstIndex(where: { $0.text == "instead" || $0.text == "rather" }),
+            instead + 1 < tokens.count, ["of", "than"].contains(tokens[instead + 1].text)
+        {
+            tokens.removeSubrange(instead + 1..<tokens.count)
+            tokens[instead] = Token(text: "instead")
+        }
+        var changed = true
+        while changed {
+            changed = false
+            while tokens.first?.isSeparator == true { tokens.removeFirst(); changed = true }
+            while tokens.last?.isSeparator == true { tokens.removeLast(); changed = true }
+            let words = tokens.map(\.text)[...]
+            for pattern in Grammar.leadingFillers {
+                if let length = pattern.longestMatch(words, from: 0), length > 0, length < tokens.count {
+                    tokens.removeFirst(length)
+                    changed = true
+                    break
+                }
+            }
+            if changed { continue }
+            for pattern in Grammar.trailingFillers {
+                if let start = pattern.suffixStarts(words).first(where: { $0 > 0 && $0 < tokens.count }) {
+                    tokens.removeSubrange(start...)
+                    changed = true
+                    break
+                }
+            }
+        }
+        if tokens.count == 1, Grammar.leadingFillers[0].matchesAll(tokens.map(\.text)[...]) { return [] }
+        return tokens
+    }
+
+    /// The first rule that matches, with the range of its item words.
+    static func firstRule(_ tokens: [Token]) -> (IntentRule, Range<Int>)? {
+        let words = tokens.map(\.text)[...]
+        for rule in Grammar.rules {
+            guard let range = rule.match(words) else { continue }
+            if rule.needsQuantity && !tokens[range].contains(where: { $0.isNumber || Lexicon.numberWords[$0.text] != nil }) {
+                continue
+            }
+            return (rule, range)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// Splits a query into ``Token``s: lowercase, diacritics folded, punctuation dropped,
+/// numbers (digits, decimals, fractions, "½", "$5") recognised, "2lb"/"x6" split.
+enum Tokenizer {
+    static func tokenize(_ text: String) -> [Token] {
+        var tokens: [Token] = []
+        var word = String.UnicodeScalarView()
+        var moneyPending = false
+        var negativePending = false
+
+        func flush() {
+            guard !word.isEmpty else { return }
+            appendWord(String(word), money: moneyPending, negative: negativePending, into: &tokens)
+            word.removeAll(keepingCapacity: true)
+            moneyPending = false
+            negativePending = false
+        }
+
+        let scalars = Array(fold(text).unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            let previous = index > 0 ? scalars[index - 1] : nil
+            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
+            switch scalar {
+            case _ where isWordScalar(scalar):
+                word.append(scalar)
+            case "'", "\u{2019}", "\u{2018}", "`":
+                continue  // "don't" → "dont"
+            case "." where isDigit(previous) && isDigit(next) && !word.isEmpty:
+                word.append(scalar)
+            case "/" where isDigit(previous) && isDigit(next) && !word.isEmpty:
+                word.append(scalar)
+            case "," where isDigit(previous) && isThousandsGroup(scalars, from: index + 1):
+                continue  // "1,000"
+            case "%" where !word.isEmpty && isDigit(previous):
+                word.append(scalar)  // "2%" milk
+            case "$":
+                flush()
+                moneyPending = true
+            case "-" where word.isEmpty && isDigit(next) && !isWordScalar(previous ?? " "):
+                negativePending = true
+            case ",", ";", ":", "\n", "\r":
+                flush()
+                tokens.append(.separator)
+            case "&", "+":
+                flush()
+                tokens.append(Token(text: "and"))
+            default:
+                if let food = emojiWords[scalar] {
+                    flush()
+                    tokens.append(contentsOf: food.split(separator: " ").map { Token(text: String($0)) })
+                } else if let fraction = vulgarFractions[scalar] {
+                    let whole = word.isEmpty ? 0 : (Double(String(word)) ?? 0)
+                    let literal = String(word) + String(scalar)
+                    word.removeAll(keepingCapacity: true)
+                    tokens.append(Token(text: literal, number: whole + fraction, isMoney: moneyPending))
+                    moneyPending = false
+                } else {
+                    flush()
+                }
+            }
+        }
+        flush()
+        return tokens
+    }
+
+    /// Lowercase, and without diacritics when there are any ("Crème" → "creme").
+    private static func fold(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        return text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+            .lowercased()
+    }
+
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return isDigit(scalar) || (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") }
+        if vulgarFractions[scalar] != nil { return false }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
+    }
+
+    private static func isDigit(_ scalar: Unicode.Scalar?) -> Bool {
+        guard let scalar else { return false }
+        return scalar >= "0" && scalar <= "9"
+    }
+
+    private static func isThousandsGroup(_ scalars: [Unicode.Scalar], from start: Int) -> Bool {
+        guard start + 3 <= scalars.count else { return false }
+        let group = scalars[start..<start + 3].allSatisfy { isDigit($0) }
+        let after = start + 3 < scalars.count ? scalars[start + 3] : nil
+        return group && !isDigit(after)
+    }
+
+    /// Food emoji read as their word ("🍌" → "banana").
+    private static let emojiWords: [Unicode.Scalar: String] = [
+        "🍌": "banana", "🍎": "apple", "🍏": "green apple", "🍊": "orange", "🍋": "lemon", "🍇": "grapes",
+        "🍓": "strawberries", "🫐": "blueberries", "🍉": "watermelon", "🍑": "peach", "🍐": "pear",
+        "🍒": "cherries", "🍍": "pineapple", "🥭": "mango", "🥝": "kiwi", "🥑": "avocado", "🍅": "tomato",
+        "🥔": "potato", "🥕": "carrot", "🧅": "onion", "🧄": "garlic", "🥦": "broccoli", "🥬": "lettuce",
+        "🥒": "cucumber", "🌽": "corn", "🍄": "mushrooms", "🥛": "milk", "🥚": "eggs", "🧈": "butter",
+        "🧀": "cheese", "🍞": "bread", "🥯": "bagels", "🥐": "croissant", "🥓": "bacon", "🍗": "chicken",
+        "🥩": "steak", "🐟": "fish", "🍤": "shrimp", "🍚": "rice", "🍝": "pasta", "🍕": "pizza",
+        "🍦": "ice cream", "🍨": "ice cream", "🍪": "cookies", "🍫": "chocolate", "☕": "coffee",
+        "🍵": "tea", "🧃": "juice", "💧": "water", "🍯": "honey", "🥜": "peanuts", "🧻": "toilet paper",
+        "🧼": "soap", "🧽": "sponge", "🪥": "toothbrush",
+    ]
+
+    private static let vulgarFractions: [Unicode.Scalar: Double] = [
+        "½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1.0 / 3, "⅔": 2.0 / 3, "⅛": 0.125,
+    ]
+
+    /// Suffixes split off a number: "2lb" → "2" "lb", "2x" → "2" "x".
+    private static let splittableSuffixes: Set<String> = [
+        "x", "lb", "lbs", "oz", "kg", "kgs", "g", "gr", "l", "ml", "gal", "gals", "qt", "qts",
+        "pt", "pts", "ct", "pk", "pc", "pcs", "dz", "doz", "liter", "liters", "litre", "litres",
+        "pack", "packs", "gram", "grams", "pound", "pounds", "ounce", "ounces",
+    ]
+
+    private static func appendWord(_ word: String, money: Bool, negative: Bool, into tokens: inout [Token]) {
+        if let value = number(word) {
+            tokens.append(Token(text: (negative ? "-" : "") + word, number: negative ? -value : value, isMoney: money))
+            return
+        }
+        // "x6" → "x" "6"
+        if word.hasPrefix("x"), let value = number(String(word.dropFirst())) {
+            tokens.append(Token(text: "x"))
+            tokens.append(Token(text: String(word.dropFirst()), number: value))
+            return
+        }
+        // "2lb", "1.5kg", "2x" → number + unit
+        if let split = word.firstIndex(where: { !$0.isASCII || !($0.isNumber || $0 == ".") }),
+            split != word.startIndex,
+            let value = number(String(word[..<split])),
+            splittableSuffixes.contains(String(word[split...]))
+        {
+            tokens.append(Token(text: (negative ? "-" : "") + word[..<split], number: negative ? -value : value, isMoney: money))
+            tokens.append(Token(text: String(word[split...])))
+            return
+        }
+        tokens.append(Token(text: word))
+    }
+
+    /// "2", "2.5", "1/2", "1.5/3" (digits only, at most one dot per part).
+    static func number(_ text: String) -> Double? {
+        guard let first = text.utf8.first, first >= 48, first <= 57 else { return nil }
+        if let slash = text.firstIndex(of: "/") {
+            guard let top = Double(text[..<slash]), let bottom = Double(text[text.index(after: slash)...]) else { return nil }
+            return top / bottom  // 1/0 is +inf and is refused as a quantity later
+        }
+        guard text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }) else { return nil }
+        return Double(text)
+    }
+}

@@ -1,0 +1,12 @@
+/// What the shopper wants, as understood from one query (DESIGN §5).
+public enum Intent: String, Codable, CaseIterable, Sendable {
+    case add, remove, update, search, price, cart, clear, checkout, help, unknown
+
+    /// Whether a result with this intent changes the cart item by item.
+    public var changesItems: Bool {
+        switch self {
+        case .add, .remove, .update: true
+        default: false
+        }
+    }
+}
