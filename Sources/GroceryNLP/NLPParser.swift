@@ -92,9 +92,12 @@ public struct NLPParser: Sendable {
     }
 
     private func item(_ words: [String], value: Double?, unit: QuantityUnit?, match: ProductMatch?) -> ParsedItem {
+        // A quantity that is not a finite number ("1/0") cannot travel as JSON: keep 0,
+        // which is refused below like any other invalid quantity.
+        let quantity = value.map { $0.isFinite ? $0 : 0 } ?? 1
         let item = NLPItem(
             phrase: words.joined(separator: " "),
-            quantity: value ?? 1,
+            quantity: quantity,
             unit: unit ?? .each,
             product: match?.best.summary,
             alternatives: match?.alternatives.map(\.summary) ?? [])

@@ -47,9 +47,16 @@ public struct Product: Hashable, Sendable, Identifiable {
     }
 
     /// Brand and name together, as a shopper reads it ("Silk Almond Milk").
+    /// Words the brand and name share at the seam are said once:
+    /// "Horizon Organic" + "Organic Whole Milk" → "Horizon Organic Whole Milk".
     public var displayName: String {
         guard let brand, !brand.isEmpty else { return name }
-        return "\(brand) \(name)"
+        let brandWords = brand.split(separator: " ")
+        let nameWords = name.split(separator: " ")
+        let overlap = (0...min(brandWords.count, nameWords.count)).last { k in
+            brandWords.suffix(k).map { $0.lowercased() } == nameWords.prefix(k).map { $0.lowercased() }
+        } ?? 0
+        return (brandWords + nameWords.dropFirst(overlap)).joined(separator: " ")
     }
 
     /// The product as carried inside an ``NLPResult``.

@@ -2,7 +2,9 @@
 enum PriceFilter {
     private static let before = Pattern(
         "(for|at|priced|costing|that_cost|that_costs|which_cost|with_a_price)? (under|below|beneath|max|maximum|within|upto|up_to|less_than|cheaper_than|lower_than|no_more_than|not_more_than|at_most|not_over|no_higher_than|not_above|less_then|cheaper_then|lesser_than|<|under_than|max_of|maximum_of|a_max_of|budget_of|budget)")
-    private static let after = Pattern("(or|and) (less|under|below|cheaper|lower)|max|maximum|tops|or_so|at_most|max_price")
+    private static let after = [
+        Pattern("(or|and) (less|under|below|cheaper|lower)"), Pattern("max|maximum|tops|at_most|max_price|or_lower"),
+    ]
     private static let currencyWords: Set<String> = ["dollars", "dollar", "bucks", "buck", "usd", "$"]
 
     /// The maximum price and the tokens without the filter words.
@@ -26,7 +28,8 @@ enum PriceFilter {
         }
         for index in tokens.indices where tokens[index].isMoney {
             let amountEnd = index + 1
-            if let length = after.longestMatch(words, from: amountEnd), length > 0, let amount = tokens[index].number,
+            if let length = after.lazy.compactMap({ $0.longestMatch(words, from: amountEnd) }).first, length > 0,
+                let amount = tokens[index].number,
                 amount.isFinite, amount > 0
             {
                 var rest = tokens

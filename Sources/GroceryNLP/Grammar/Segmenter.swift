@@ -11,6 +11,7 @@ struct Segmenter: Sendable {
         var current: [Token] = []
         for (index, token) in tokens.enumerated() {
             let isJoiner = Grammar.joiners.contains(token.text) && !isProtected(words, at: index)
+                && !(token.text == "and" && words.dropFirst(index + 1).starts(with: ["a", "half"]))  // "one and a half"
             if token.isSeparator || isJoiner {
                 segments.append(current)
                 current = []
