@@ -24,13 +24,12 @@ public struct NLPParser: Sendable {
                 text: String(text.prefix(NLPResult.maxTextLength)), intent: .unknown, confidence: 0,
                 error: NLPProblem(code: .tooLong, message: "the query is longer than \(NLPResult.maxTextLength) characters"))
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty {
+        if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
             return NLPResult(
                 text: text, intent: .unknown, confidence: 0,
                 error: NLPProblem(code: .emptyQuery, message: "the query is empty"))
         }
-        if trimmed.allSatisfy({ $0 == "?" }) {
+        if text.unicodeScalars.allSatisfy({ $0 == "?" || $0.properties.isWhitespace }) {
             return NLPResult(text: text, intent: .help, confidence: 0.95)
         }
 
@@ -42,7 +41,7 @@ public struct NLPParser: Sendable {
         }
 
         let maxPriceCents = maxPrice.flatMap { Money.cents(dollars: $0) }
-        if let (rule, range) = Utterance.firstRule(words) {
+        if let (rule, range) = Grammar.rules.firstMatch(words) {
             let intent = rule.intent
             guard intent.changesItems || intent == .search || intent == .price else {
                 return NLPResult(text: text, intent: intent, confidence: 0.95, filters: filters)
@@ -99,8 +98,8 @@ public struct NLPParser: Sendable {
             phrase: words.joined(separator: " "),
             quantity: quantity,
             unit: unit ?? .each,
-            product: match?.best.summary,
-            alternatives: match?.alternatives.map(\.summary) ?? [])
+            product: match?.best,
+            alternatives: match?.alternatives ?? [])
         return ParsedItem(
             item: item, said: value != nil, coverage: match?.coverage ?? 0, headMatched: match?.headMatched ?? false)
     }

@@ -45,6 +45,6 @@ enum Grammar {
     /// Multi-word joiners, collapsed to "and" before splitting.
     static let joinerPhrases: [Pattern] = [Pattern("as_well_as|along_with|together_with|and_also|and_some|and_then")]
 
-    /// The intent rules, most specific first.
-    static let rules: [IntentRule] = IntentRules.all
+    /// The intent rules, most specific first, indexed by their first and last words.
+    static let rules = RuleIndex(IntentRules.all)
 }

@@ -73,8 +73,8 @@ enum QuantityParser {
             return number
         }
         if let words = numberWords(tokens, at: &index) { return words }
+        let words = tokens.map(\.text)[...]
         for (pattern, value) in Lexicon.quantityPhrases {
-            let words = tokens.map(\.text)[...]
             guard let length = pattern.longestMatch(words, from: index), length > 0 else { continue }
             // "a" is a count only before a product, unit or number, not "a la carte".
             index += length

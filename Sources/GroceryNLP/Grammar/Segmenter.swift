@@ -70,11 +70,12 @@ struct Segmenter: Sendable {
     }
 
     private func isProtected(_ words: [String], at index: Int) -> Bool {
+        lazy var stems = words.map(Stemmer.stem)
         for phrase in joinerPhrases {
             for (offset, word) in phrase.enumerated() where word == words[index] {
                 let start = index - offset
                 guard start >= 0, start + phrase.count <= words.count else { continue }
-                if Array(words[start..<start + phrase.count]).map(Stemmer.stem) == phrase { return true }
+                if stems[start..<start + phrase.count].elementsEqual(phrase) { return true }
             }
         }
         return false
@@ -89,14 +90,15 @@ struct Segmenter: Sendable {
     /// "eggs, 2 dozen" or "apples 3": a segment that is only a quantity belongs to the one before.
     private func mergeBareQuantities(_ segments: [[Token]]) -> [[Token]] {
         var result: [[Token]] = []
+        var previousHasQuantity = true
         for segment in segments {
             let parsed = QuantityParser.parse(segment)
-            if parsed.value != nil, parsed.words.isEmpty, let previous = result.last,
-                QuantityParser.parse(previous).value == nil
-            {
-                result[result.count - 1] = segment + previous
+            if parsed.value != nil, parsed.words.isEmpty, !result.isEmpty, !previousHasQuantity {
+                result[result.count - 1] = segment + result[result.count - 1]
+                previousHasQuantity = true
             } else {
                 result.append(segment)
+                previousHasQuantity = parsed.value != nil
             }
         }
         return result

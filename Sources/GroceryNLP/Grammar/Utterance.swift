@@ -1,4 +1,4 @@
-/// Clean-up of a whole query before rules run, and the rule search.
+/// Clean-up of a whole query before the intent rules run.
 enum Utterance {
     /// Courtesy words out, leading and trailing fillers off, "instead of 2" cut to "instead".
     static func clean(_ tokens: [Token]) -> [Token] {
@@ -33,18 +33,5 @@ enum Utterance {
         }
         if tokens.count == 1, Grammar.leadingFillers[0].matchesAll(tokens.map(\.text)[...]) { return [] }
         return tokens
-    }
-
-    /// The first rule that matches, with the range of its item words.
-    static func firstRule(_ tokens: [Token]) -> (IntentRule, Range<Int>)? {
-        let words = tokens.map(\.text)[...]
-        for rule in Grammar.rules {
-            guard let range = rule.match(words) else { continue }
-            if rule.needsQuantity && !tokens[range].contains(where: { $0.isNumber || Lexicon.numberWords[$0.text] != nil }) {
-                continue
-            }
-            return (rule, range)
-        }
-        return nil
     }
 }

@@ -1,5 +1,9 @@
+import Foundation
+import GroceryProtocol
+
 /// Search structures over the catalog, built once: which products each word
-/// (stemmed) appears in and how strongly, plus whole phrases and a fuzzy index.
+/// (stemmed, numbered) appears in and how strongly, plus whole phrases, default
+/// products and a fuzzy index for misspellings.
 struct ProductIndex: Sendable {
     /// Where a word was found in a product; a name beats a keyword beats a brand.
     struct Posting: Sendable {
@@ -8,20 +12,24 @@ struct ProductIndex: Sendable {
     }
 
     let products: [Product]
-    /// Stemmed word → products containing it.
-    private(set) var postings: [String: [Posting]] = [:]
-    /// Stemmed word → inverse document frequency (rare words count more).
-    private(set) var idf: [String: Double] = [:]
+    /// Per product: its summary for results, built once.
+    let summaries: [ProductSummary]
+    /// Stemmed word → its number; every other table speaks numbers.
+    let termIDs: [String: Int]
+    /// Term → products containing it.
+    let postings: [[Posting]]
+    /// Term → inverse document frequency (rare words count more).
+    let idf: [Double]
     /// Whole names and keywords, stemmed and joined by spaces → products.
-    private(set) var phrases: [String: [Int]] = [:]
+    let phrases: [String: [Int]]
     /// Generic phrase, stemmed and joined → the product it means by default.
-    private(set) var defaults: [String: Int] = [:]
-    /// Joined phrases that contain a joiner ("half and half", "mac and cheese").
-    private(set) var joinerPhrases: [[String]] = []
-    /// Per product: the stemmed words of its name.
-    private(set) var nameWords: [Set<String>] = []
-    /// Per product: the stem of its name's last word ("Gala Apples" → "apple").
-    private(set) var heads: [String] = []
+    let defaults: [String: Int]
+    /// Stemmed phrases that hold a joiner ("half and half", "mac and cheese").
+    let joinerPhrases: [[String]]
+    /// Per product: the terms of its name's content words.
+    let nameTerms: [[Int]]
+    /// Per product: the term of its name's last word ("Gala Apples" → apple), or -1.
+    let heads: [Int]
     let fuzzy: FuzzyIndex
 
     static let nameWeight = 1.0
@@ -31,16 +39,29 @@ struct ProductIndex: Sendable {
 
     init(products: [Product]) {
         self.products = products
-        var best: [String: [Int: Double]] = [:]
+        summaries = products.map(\.summary)
+        var termIDs: [String: Int] = [:]
+        var phrases: [String: [Int]] = [:]
+        var defaults: [String: Int] = [:]
+        var joinerPhrases: [[String]] = []
+        var nameTerms: [[Int]] = []
+        var heads: [Int] = []
+        var best: [[Int: Double]] = []
+        func term(_ word: String) -> Int {
+            if let id = termIDs[word] { return id }
+            termIDs[word] = best.count
+            best.append([:])
+            return best.count - 1
+        }
         func note(_ word: String, _ product: Int, _ weight: Double) {
-            let current = best[word, default: [:]][product] ?? 0
-            if weight > current { best[word, default: [:]][product] = weight }
+            let id = term(word)
+            if weight > best[id][product] ?? 0 { best[id][product] = weight }
         }
         for (index, product) in products.enumerated() {
             let name = Self.words(product.name)
-            nameWords.append(Set(name))
-            heads.append(name.last(where: { !$0.isEmpty && !($0.first?.isNumber ?? false) }) ?? "")
             name.forEach { note($0, index, Self.nameWeight) }
+            nameTerms.append(Array(Set(name.filter { !Lexicon.matchStopwords.contains($0) }.map(term))))
+            heads.append(name.last(where: { !($0.first?.isNumber ?? true) }).map(term) ?? -1)
             Self.words(product.brand ?? "").forEach { note($0, index, Self.brandWeight) }
             Self.words(product.category.displayName).forEach { note($0, index, Self.categoryWeight) }
             for phrase in product.defaultFor {
@@ -56,12 +77,17 @@ struct ProductIndex: Sendable {
             }
         }
         let count = Double(max(products.count, 1))
-        for (word, byProduct) in best {
-            postings[word] = byProduct.map { Posting(product: $0.key, weight: $0.value) }.sorted { $0.product < $1.product }
-            idf[word] = 1 + log(count / Double(byProduct.count))
+        self.termIDs = termIDs
+        self.defaults = defaults
+        self.joinerPhrases = joinerPhrases
+        self.nameTerms = nameTerms
+        self.heads = heads
+        self.phrases = phrases.mapValues { Array(Set($0)).sorted() }
+        postings = best.map { byProduct in
+            byProduct.map { Posting(product: $0.key, weight: $0.value) }.sorted { $0.product < $1.product }
         }
-        for (key, value) in phrases { phrases[key] = Array(Set(value)).sorted() }
-        fuzzy = FuzzyIndex(words: best.keys)
+        idf = best.map { 1 + log(count / Double($0.count)) }
+        fuzzy = FuzzyIndex(words: termIDs.keys)
     }
 
     /// Stemmed words of a catalog string, stopwords kept (they are part of phrases).
@@ -69,5 +95,3 @@ struct ProductIndex: Sendable {
         Tokenizer.tokenize(text).filter { !$0.isSeparator }.map { Stemmer.stem($0.text) }
     }
 }
-
-import Foundation

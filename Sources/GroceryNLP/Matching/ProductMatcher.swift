@@ -2,8 +2,8 @@ import GroceryProtocol
 
 /// The best catalog products for a product phrase.
 struct ProductMatch: Sendable {
-    var best: Product
-    var alternatives: [Product]
+    var best: ProductSummary
+    var alternatives: [ProductSummary]
     /// 0…1: how much of the phrase the best product explains.
     var coverage: Double
     /// Whether the best product has the phrase's last word, its head noun
@@ -25,51 +25,56 @@ struct ProductMatcher: Sendable {
 
     /// A phrase word resolved against the vocabulary.
     private struct Term {
-        var stem: String
+        var id: Int
         var weight: Double
-        var fuzzy: Bool
+    }
+
+    /// What one product gathered from the phrase's words.
+    private struct Tally {
+        var score = 0.0
+        var matchedWeight = 0.0
+        /// Bit i set: phrase term i is in the product (aisle matches excluded).
+        var said: UInt64 = 0
     }
 
     func match(_ words: [String], maxPriceCents: Int?) -> ProductMatch? {
-        let stems = words.filter { !Lexicon.matchStopwords.contains($0) }.map(Stemmer.stem)
+        let stems = words.filter { !Lexicon.matchStopwords.contains($0) }.prefix(64).map(Stemmer.stem)
         guard !stems.isEmpty else { return nil }
         let resolved = stems.enumerated().map { position, stem in
             resolve(stem, isHead: position == stems.count - 1)
         }
-        let terms = resolved.compactMap { $0 }
-        guard !terms.isEmpty else { return nil }
+        guard resolved.contains(where: { $0 != nil }) else { return nil }
         let possible = stems.enumerated().reduce(0.0) { total, entry in
-            total + (index.idf[entry.element] ?? 2) * (entry.offset == stems.count - 1 ? 1.5 : 1)
+            let idf = resolved[entry.offset].map { index.idf[$0.id] } ?? 2
+            return total + idf * (entry.offset == stems.count - 1 ? 1.5 : 1)
         }
 
-        var scores: [Int: Double] = [:]
-        var matchedWeight: [Int: Double] = [:]
-        var matchedStems: [Int: Set<String>] = [:]
-        for term in terms {
-            for posting in index.postings[term.stem] ?? [] {
-                let gained = term.weight * posting.weight
-                scores[posting.product, default: 0] += gained
+        var tallies: [Int: Tally] = [:]
+        for (position, term) in resolved.enumerated() {
+            guard let term else { continue }
+            for posting in index.postings[term.id] {
+                tallies[posting.product, default: Tally()].score += term.weight * posting.weight
                 if posting.weight > ProductIndex.categoryWeight {
-                    matchedWeight[posting.product, default: 0] += term.weight
-                    matchedStems[posting.product, default: []].insert(term.stem)
+                    tallies[posting.product]!.matchedWeight += term.weight
+                    tallies[posting.product]!.said |= 1 << UInt64(position)
                 }
             }
         }
-        let phrase = stems.joined(separator: " ")
-        let exact = Set(index.phrases[phrase] ?? [])
-        let head = resolved.last??.stem
-        let byDefault = index.defaults[phrase]
+        let exact = index.phrases[stems.joined(separator: " ")] ?? []
+        let byDefault = index.defaults[stems.joined(separator: " ")]
+        let head = resolved.last??.id
+        let headBit: UInt64 = 1 << UInt64(stems.count - 1)
         var ranked: [(product: Int, said: Int, isDefault: Bool, score: Double)] = []
-        for (product, base) in scores {
-            guard matchedWeight[product] != nil else { continue }
+        for (product, tally) in tallies where tally.said != 0 {
             if let maxPriceCents, index.products[product].priceCents > maxPriceCents { continue }
-            var score = base
+            var score = tally.score
             if let head, index.heads[product] == head { score += 1.0 }
             if exact.contains(product) { score += 1.5 }
-            let said = matchedStems[product] ?? []
-            let unsaid = index.nameWords[product].filter { !said.contains($0) && !Lexicon.matchStopwords.contains($0) }
-            score -= 0.15 * Double(unsaid.count)
-            ranked.append((product, said.count, product == byDefault, score))
+            let unsaid = index.nameTerms[product].reduce(0) { count, term in
+                resolved.contains { $0?.id == term } ? count : count + 1
+            }
+            score -= 0.15 * Double(unsaid)
+            ranked.append((product, tally.said.nonzeroBitCount, product == byDefault, score))
         }
         // Explaining more of the words said comes first; among equals the phrase's default
         // product ("soda" → cola), then the score.
@@ -78,15 +83,14 @@ struct ProductMatcher: Sendable {
             if $0.isDefault != $1.isDefault { return $0.isDefault }
             return $0.score != $1.score ? $0.score > $1.score : $0.product < $1.product
         }
-        guard let top = ranked.first else { return nil }
+        guard let top = ranked.first, let tally = tallies[top.product] else { return nil }
         let alternatives = ranked.dropFirst().prefix(3).filter { $0.said == top.said || $0.score >= top.score * 0.5 }
-        let coverage = min(1, (matchedWeight[top.product] ?? 0) / max(possible, 0.0001))
         return ProductMatch(
-            best: index.products[top.product],
-            alternatives: alternatives.map { index.products[$0.product] },
-            coverage: coverage,
-            headMatched: head.map { matchedStems[top.product]?.contains($0) ?? false } ?? false,
-            unmatchedWords: resolved.filter { term in !(term.map { matchedStems[top.product]?.contains($0.stem) ?? false } ?? false) }.count)
+            best: index.summaries[top.product],
+            alternatives: alternatives.map { index.summaries[$0.product] },
+            coverage: min(1, tally.matchedWeight / max(possible, 0.0001)),
+            headMatched: head != nil && tally.said & headBit != 0,
+            unmatchedWords: stems.count - tally.said.nonzeroBitCount)
     }
 
     /// Splits a run of words with no separators into products that each explain all
@@ -109,10 +113,10 @@ struct ProductMatcher: Sendable {
 
     private func resolve(_ stem: String, isHead: Bool) -> Term? {
         let headFactor = isHead ? 1.5 : 1
-        if let idf = index.idf[stem] { return Term(stem: stem, weight: idf * headFactor, fuzzy: false) }
-        guard let correction = index.fuzzy.corrections(of: stem).first, let idf = index.idf[correction.word] else {
+        if let id = index.termIDs[stem] { return Term(id: id, weight: index.idf[id] * headFactor) }
+        guard let correction = index.fuzzy.corrections(of: stem).first, let id = index.termIDs[correction.word] else {
             return nil
         }
-        return Term(stem: correction.word, weight: idf * headFactor * 0.8, fuzzy: true)
+        return Term(id: id, weight: index.idf[id] * headFactor * 0.8)
     }
 }

@@ -5,13 +5,14 @@ import Foundation
 enum Tokenizer {
     static func tokenize(_ text: String) -> [Token] {
         var tokens: [Token] = []
-        var word = String.UnicodeScalarView()
+        // UTF-8 bytes of the word being read; String's scalar view is slow to append to.
+        var word: [UInt8] = []
         var moneyPending = false
         var negativePending = false
 
         func flush() {
             guard !word.isEmpty else { return }
-            appendWord(String(word), money: moneyPending, negative: negativePending, into: &tokens)
+            appendWord(String(decoding: word, as: UTF8.self), money: moneyPending, negative: negativePending, into: &tokens)
             word.removeAll(keepingCapacity: true)
             moneyPending = false
             negativePending = false
@@ -23,17 +24,17 @@ enum Tokenizer {
             let next = index + 1 < scalars.count ? scalars[index + 1] : nil
             switch scalar {
             case _ where isWordScalar(scalar):
-                word.append(scalar)
+                append(scalar, to: &word)
             case "'", "\u{2019}", "\u{2018}", "`":
                 continue  // "don't" → "dont"
             case "." where isDigit(previous) && isDigit(next) && !word.isEmpty:
-                word.append(scalar)
+                word.append(UInt8(ascii: "."))
             case "/" where isDigit(previous) && isDigit(next) && !word.isEmpty:
-                word.append(scalar)
+                word.append(UInt8(ascii: "/"))
             case "," where isDigit(previous) && isThousandsGroup(scalars, from: index + 1):
                 continue  // "1,000"
             case "%" where !word.isEmpty && isDigit(previous):
-                word.append(scalar)  // "2%" milk
+                word.append(UInt8(ascii: "%"))  // "2%" milk
             case "$":
                 flush()
                 moneyPending = true
@@ -50,8 +51,9 @@ enum Tokenizer {
                     flush()
                     tokens.append(contentsOf: food.split(separator: " ").map { Token(text: String($0)) })
                 } else if let fraction = vulgarFractions[scalar] {
-                    let whole = word.isEmpty ? 0 : (Double(String(word)) ?? 0)
-                    let literal = String(word) + String(scalar)
+                    let digits = String(decoding: word, as: UTF8.self)
+                    let whole = word.isEmpty ? 0 : (Double(digits) ?? 0)
+                    let literal = digits + String(scalar)
                     word.removeAll(keepingCapacity: true)
                     tokens.append(Token(text: literal, number: whole + fraction, isMoney: moneyPending))
                     moneyPending = false
@@ -62,6 +64,14 @@ enum Tokenizer {
         }
         flush()
         return tokens
+    }
+
+    private static func append(_ scalar: Unicode.Scalar, to word: inout [UInt8]) {
+        if scalar.isASCII {
+            word.append(UInt8(scalar.value))
+        } else {
+            UTF8.encode(scalar) { word.append($0) }
+        }
     }
 
     /// Lowercase, and without diacritics when there are any ("Crème" → "creme").
