@@ -8,7 +8,15 @@ let package = Package(
         .executable(name: "grocery", targets: ["grocery"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // ncursesw, for the terminal UI (DESIGN §1). Apt provides it as libncurses-dev.
@@ -26,11 +34,31 @@ let package = Package(
             dependencies: ["GroceryProtocol"],
             resources: [.embedInCode("Catalog/catalog.json")]
         ),
+        .target(
+            name: "GroceryServer",
+            dependencies: [
+                "GroceryProtocol",
+                "GroceryNLP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "grocery",
             dependencies: [
                 "GroceryProtocol",
                 "GroceryNLP",
+                "GroceryServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,7 +68,24 @@ let package = Package(
             dependencies: ["GroceryNLP", "GroceryProtocol"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "groceryTests", dependencies: ["grocery"], exclude: ["Golden"]),
+        .testTarget(
+            name: "GroceryServerTests",
+            dependencies: [
+                "GroceryServer",
+                "GroceryProtocol",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "groceryTests",
+            dependencies: [
+                "grocery",
+                .product(name: "WSClient", package: "swift-websocket"),
+            ],
+            exclude: ["Golden"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -61,6 +61,14 @@ public struct NLPParser: Sendable {
         return finish(text: text, intent: intent, base: 0.75, items: items, filters: filters)
     }
 
+    /// Catalog products for a search phrase ("oat milk", "cereal under $5"), best first.
+    public func searchProducts(_ text: String, limit: Int = 10) -> [ProductSummary] {
+        guard text.count <= NLPResult.maxTextLength else { return [] }
+        let (maxPrice, tokens) = PriceFilter.extract(Tokenizer.tokenize(text))
+        let words = Utterance.clean(tokens).filter { !$0.isSeparator }.map(\.text)
+        return matcher.search(words, maxPriceCents: maxPrice.flatMap { Money.cents(dollars: $0) }, limit: max(limit, 1))
+    }
+
     /// An item with how well its words were matched.
     private struct ParsedItem {
         var item: NLPItem

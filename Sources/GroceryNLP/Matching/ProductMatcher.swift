@@ -38,6 +38,16 @@ struct ProductMatcher: Sendable {
     }
 
     func match(_ words: [String], maxPriceCents: Int?) -> ProductMatch? {
+        rank(words, maxPriceCents: maxPriceCents, limit: 4)
+    }
+
+    /// Up to `limit` products for the words, best first (for search results).
+    func search(_ words: [String], maxPriceCents: Int?, limit: Int) -> [ProductSummary] {
+        guard let found = rank(words, maxPriceCents: maxPriceCents, limit: limit) else { return [] }
+        return [found.best] + found.alternatives
+    }
+
+    private func rank(_ words: [String], maxPriceCents: Int?, limit: Int) -> ProductMatch? {
         let stems = words.filter { !Lexicon.matchStopwords.contains($0) }.prefix(64).map(Stemmer.stem)
         guard !stems.isEmpty else { return nil }
         let resolved = stems.enumerated().map { position, stem in
@@ -84,7 +94,7 @@ struct ProductMatcher: Sendable {
             return $0.score != $1.score ? $0.score > $1.score : $0.product < $1.product
         }
         guard let top = ranked.first, let tally = tallies[top.product] else { return nil }
-        let alternatives = ranked.dropFirst().prefix(3).filter { $0.said == top.said || $0.score >= top.score * 0.5 }
+        let alternatives = ranked.dropFirst().prefix(limit - 1).filter { $0.said == top.said || $0.score >= top.score * 0.5 }
         return ProductMatch(
             best: index.summaries[top.product],
             alternatives: alternatives.map { index.summaries[$0.product] },

@@ -1,0 +1,104 @@
+/// A message the server sends (DESIGN §4).
+public enum ServerMessage: Sendable, Equatable {
+    /// Answer to `hello`.
+    case welcome(sessionId: String, resumed: Bool, heartbeatMs: Int)
+    /// The message with this id is durably recorded.
+    case ack(id: String)
+    /// The NLP answer to `nlp.query`.
+    case nlpResult(id: String, result: NLPResult)
+    /// The cart after a change, and right after `welcome` on the grocery channel.
+    case cart(CartSnapshot)
+    /// A checkout recorded an order.
+    case order(id: String, orderId: Int, total: Double, itemCount: Int)
+    /// Answer to `ping`.
+    case pong(ts: Double)
+    /// Something was wrong with a message; the connection stays open.
+    case error(id: String?, code: ErrorCode, message: String)
+    /// The server is going away: reconnect after at least this long.
+    case reconnect(retryAfterMs: Int)
+}
+
+/// The cart as the server holds it; money in dollars with two places, computed in cents.
+public struct CartSnapshot: Codable, Sendable, Equatable {
+    /// One line of the cart.
+    public struct Line: Codable, Sendable, Equatable {
+        /// Catalog id.
+        public var productId: String
+        /// Display name.
+        public var name: String
+        /// How many, in `unit`.
+        public var quantity: Double
+        /// How it is sold: "each" or "lb".
+        public var unit: String
+        /// Price per unit in dollars.
+        public var unitPrice: Double
+        /// quantity × unitPrice, rounded to the cent.
+        public var lineTotal: Double
+
+        /// Creates a line.
+        public init(productId: String, name: String, quantity: Double, unit: String, unitPrice: Double, lineTotal: Double) {
+            self.productId = productId
+            self.name = name
+            self.quantity = quantity
+            self.unit = unit
+            self.unitPrice = unitPrice
+            self.lineTotal = lineTotal
+        }
+    }
+
+    /// Goes up by one with every change; a client shows the highest it has seen.
+    public var version: Int
+    /// The lines, in the order they were first added.
+    public var items: [Line]
+    /// Sum of the line totals in dollars.
+    public var total: Double
+
+    /// Creates a snapshot.
+    public init(version: Int, items: [Line], total: Double) {
+        self.version = version
+        self.items = items
+        self.total = total
+    }
+}
+
+/// Error codes a server sends in `error` messages.
+public enum ErrorCode: String, Codable, Sendable {
+    /// The frame was not JSON (or not text).
+    case badJSON = "bad_json"
+    /// The `type` is not one this channel knows.
+    case unknownType = "unknown_type"
+    /// A field is missing or has a bad value.
+    case invalidField = "invalid_field"
+    /// Too many messages; slow down (persisting closes with 1008).
+    case rateLimited = "rate_limited"
+    /// No such product.
+    case notFound = "not_found"
+    /// `hello` must come first.
+    case helloRequired = "hello_required"
+    /// The server could not complete the request.
+    case internalError = "internal_error"
+}
+
+/// WebSocket close codes the channels use (RFC 6455 §7.4 and DESIGN §3).
+public enum CloseCode: UInt16, Sendable {
+    /// The user ended the channel.
+    case normal = 1000
+    /// The server is shutting down (reconnect).
+    case goingAway = 1001
+    /// Invalid UTF-8 in a text frame.
+    case invalidPayload = 1007
+    /// Policy violation, e.g. persistent flooding (do not retry at once).
+    case policyViolation = 1008
+    /// A frame over the size limit.
+    case messageTooBig = 1009
+    /// The server hit an unexpected condition (reconnect).
+    case internalError = 1011
+    /// Service restart (reconnect).
+    case serviceRestart = 1012
+    /// Try again later (reconnect).
+    case tryAgainLater = 1013
+    /// Authentication required or failed.
+    case unauthorized = 4401
+    /// Authenticated but not allowed.
+    case forbidden = 4403
+}

@@ -1,0 +1,116 @@
+import Foundation
+import GroceryNLP
+import GroceryProtocol
+import HummingbirdWebSocket
+
+/// The walmart and grocery channels' conversation with one client: hello first, then
+/// queries (walmart) or cart commands (grocery), ping at any time; every bad message
+/// gets an `error` and the connection stays open; flooding gets `rate_limited`, and
+/// a client that keeps flooding is closed with 1008.
+struct ChannelSession: ConnectionLoop.Session {
+    let kind: ChannelKind
+    let context: ServerContext
+    private var userId: String?
+    private var bucket: TokenBucket
+    private var strikes = 0
+
+    init(kind: ChannelKind, context: ServerContext) {
+        self.kind = kind
+        self.context = context
+        let limits = context.configuration.limits
+        bucket = TokenBucket(rate: limits.messagesPerSecond, burst: limits.messageBurst, now: .now)
+    }
+
+    mutating func handle(_ message: WebSocketMessage, on connection: LiveConnection) async {
+        guard case .text(let text) = message else {
+            connection.send(.error(id: nil, code: .badJSON, message: "binary frames are not accepted; send JSON text"))
+            return
+        }
+        let decoded: ClientMessage
+        do {
+            decoded = try ClientMessage.decode(Data(text.utf8))
+        } catch {
+            connection.send(.error(id: error.id, code: error.code, message: error.message))
+            return
+        }
+        if let wait = bucket.take(now: .now) {
+            strikes += 1
+            if strikes >= context.configuration.limits.strikesBeforeClose {
+                connection.close(.policyViolation, reason: "message rate limit exceeded")
+            } else {
+                let ms = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
+                connection.send(.error(id: decoded.id, code: .rateLimited, message: "too many messages; retry in \(max(ms, 1)) ms"))
+            }
+            return
+        }
+        strikes = 0
+        switch decoded {
+        case .ping(let ts):
+            connection.send(.pong(ts: ts))
+        case .hello(let hello):
+            await welcome(hello, on: connection)
+        case .nlpQuery(let id, let text) where kind == .walmart:
+            guard userId != nil else { return helloFirst(id, connection) }
+            connection.send(.ack(id: id))
+            connection.send(.nlpResult(id: id, result: context.parser.parse(text)))
+        case .cart(let command) where kind == .grocery:
+            guard let userId else { return helloFirst(command.id, connection) }
+            await apply(command, userId: userId, on: connection)
+        default:
+            connection.send(.error(id: decoded.id, code: .unknownType, message: "the \(kind.rawValue) channel does not take this message"))
+        }
+    }
+
+    private func helloFirst(_ id: String?, _ connection: LiveConnection) {
+        connection.send(.error(id: id, code: .helloRequired, message: "send hello first"))
+    }
+
+    private mutating func welcome(_ hello: ClientMessage.Hello, on connection: LiveConnection) async {
+        guard UserID.isValid(hello.userId) else {
+            connection.send(.error(id: nil, code: .invalidField, message: UserID.rule))
+            return
+        }
+        let sessionId = hello.sessionId ?? UUID().uuidString
+        guard !sessionId.isEmpty, sessionId.utf8.count <= 128 else {
+            connection.send(.error(id: nil, code: .invalidField, message: "\"sessionId\" must be 1 to 128 bytes"))
+            return
+        }
+        do {
+            let resumed = try await context.store.touchSession(sessionId, userId: hello.userId)
+            userId = hello.userId
+            context.registry.setUser(hello.userId, for: connection)
+            connection.send(.welcome(sessionId: sessionId, resumed: resumed, heartbeatMs: context.configuration.heartbeatMs))
+            if kind == .grocery {
+                connection.send(.cart(try await context.store.cart(userId: hello.userId)))
+            }
+        } catch {
+            context.logger.error("hello failed", metadata: ["error": "\(error)"])
+            connection.send(.error(id: nil, code: .internalError, message: "could not start the session; try again"))
+        }
+    }
+
+    private func apply(_ command: CartCommand, userId: String, on connection: LiveConnection) async {
+        do {
+            let outcome = try await context.store.apply(command, userId: userId)
+            outcome.replies.forEach(connection.send)
+            if outcome.changed {
+                CartBroadcast.send(outcome.cart, of: userId, context: context)
+            } else {
+                connection.send(.cart(outcome.cart))
+            }
+        } catch {
+            context.logger.error("cart command failed", metadata: ["error": "\(error)"])
+            connection.send(.error(id: command.id, code: .internalError, message: "the cart could not be changed; try again"))
+        }
+    }
+}
+
+/// What a user id may look like: it names a cart and appears in logs.
+enum UserID {
+    static let rule = "\"userId\" must be 1 to 64 letters, digits or . _ - @"
+
+    static func isValid(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count)
+            && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@".unicodeScalars.contains($0)) }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Everything `grocery serve` can be told; each field has a flag and a `GROCERY_…` variable.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind both ports to.
+    public var host = "127.0.0.1"
+    /// Walmart channel, tRPC and `/health` (0 = any free port).
+    public var walmartPort = 3001
+    /// Grocery channel (0 = any free port).
+    public var groceryPort = 3002
+    /// SQLite file, or `:memory:`.
+    public var databasePath = ServerConfiguration.defaultDatabasePath()
+    /// Browser origins allowed to upgrade; requests without `Origin` are always allowed.
+    public var allowedOrigins = ["http://localhost:5173", "http://127.0.0.1:5173", "http://localhost:3001"]
+    /// Rate limits and caps.
+    public var limits = Limits()
+    /// How long a graceful shutdown may take before connections are cut.
+    public var shutdownGrace: Duration = .seconds(5)
+    /// `reconnect.retryAfterMs` is drawn uniformly from this range on shutdown.
+    public var reconnectAfterMs: ClosedRange<Int> = 1000...5000
+    /// How long processed message ids are remembered for de-duplication.
+    public var processedIDLifetime: Duration = .seconds(7 * 24 * 3600)
+    /// Heartbeat interval advertised in `welcome`.
+    public var heartbeatMs = 30_000
+    /// Largest WebSocket frame accepted; larger closes with 1009.
+    public var maxFrameBytes = 64 * 1024
+
+    /// Per-IP and per-connection limits.
+    public struct Limits: Sendable {
+        /// WebSocket upgrades per second per client IP (token bucket refill).
+        public var upgradesPerSecond = 20.0
+        /// Upgrades a client IP may make in a burst.
+        public var upgradeBurst = 40.0
+        /// Open WebSocket connections per client IP.
+        public var connectionsPerIP = 256
+        /// Messages per second per connection (0 = unlimited).
+        public var messagesPerSecond = 100.0
+        /// Messages a connection may send in a burst.
+        public var messageBurst = 200.0
+        /// Refused messages (in a row, without a pause) before the connection is closed with 1008.
+        public var strikesBeforeClose = 50
+
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Creates the defaults.
+    public init() {}
+
+    /// `$XDG_DATA_HOME/grocery/grocery.sqlite`, else `~/.local/share/grocery/grocery.sqlite`.
+    public static func defaultDatabasePath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+        return (base as NSString).appendingPathComponent("grocery/grocery.sqlite")
+    }
+}

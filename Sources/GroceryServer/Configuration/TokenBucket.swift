@@ -1,0 +1,28 @@
+/// A token bucket: `rate` tokens a second up to `burst`; each event takes one.
+struct TokenBucket: Sendable {
+    let rate: Double
+    let burst: Double
+    private var tokens: Double
+    private var updated: ContinuousClock.Instant
+
+    init(rate: Double, burst: Double, now: ContinuousClock.Instant) {
+        self.rate = rate
+        self.burst = max(burst, 1)
+        self.tokens = max(burst, 1)
+        self.updated = now
+    }
+
+    /// Takes a token if there is one; otherwise says how long until there will be.
+    mutating func take(now: ContinuousClock.Instant) -> Duration? {
+        guard rate > 0 else { return nil }  // unlimited
+        let elapsed = now - updated
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        tokens = min(burst, tokens + seconds * rate)
+        updated = now
+        if tokens >= 1 {
+            tokens -= 1
+            return nil
+        }
+        return .milliseconds(Int(((1 - tokens) / rate * 1000).rounded(.up)))
+    }
+}

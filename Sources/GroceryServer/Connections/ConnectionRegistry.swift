@@ -1,0 +1,144 @@
+import GroceryProtocol
+import Synchronization
+
+/// The server's channels.
+public enum ChannelKind: String, Sendable, CaseIterable {
+    case walmart, grocery, trpc
+}
+
+/// What a connection's writer task sends, in order.
+enum Outgoing: Sendable {
+    case text(String)
+    case close(CloseCode, String)
+}
+
+/// One open WebSocket connection as the rest of the server sees it: a mailbox its own
+/// writer task drains, so every frame of a connection is written by one task, in order.
+final class LiveConnection: Sendable {
+    let id: Int
+    let kind: ChannelKind
+    let peer: String
+    let opened = ContinuousClock.now
+    private let mailbox: AsyncStream<Outgoing>.Continuation
+
+    init(id: Int, kind: ChannelKind, peer: String, mailbox: AsyncStream<Outgoing>.Continuation) {
+        self.id = id
+        self.kind = kind
+        self.peer = peer
+        self.mailbox = mailbox
+    }
+
+    func send(_ text: String) { mailbox.yield(.text(text)) }
+    func send(_ message: ServerMessage) { mailbox.yield(.text(message.encoded())) }
+    func close(_ code: CloseCode, reason: String) { mailbox.yield(.close(code, reason)) }
+}
+
+/// Why an upgrade was refused before it happened.
+enum Admission: Equatable {
+    case allowed
+    case draining(retryAfter: Duration)
+    case rateLimited(retryAfter: Duration)
+    case tooManyConnections
+}
+
+/// Every open connection, per channel, per user and per client IP; the upgrade rate
+/// limiter; and the draining flag set by a graceful shutdown.
+final class ConnectionRegistry: Sendable {
+    private struct State {
+        var connections: [Int: LiveConnection] = [:]
+        var users: [Int: String] = [:]
+        /// tRPC connections: the ids (as JSON text) of their `cart.onChange` subscriptions.
+        var cartSubscriptions: [Int: [String]] = [:]
+        var perIP: [String: Int] = [:]
+        var upgradeBuckets: [String: TokenBucket] = [:]
+        var draining = false
+        var nextID = 0
+    }
+
+    private let state = Mutex(State())
+    private let limits: ServerConfiguration.Limits
+
+    init(limits: ServerConfiguration.Limits) {
+        self.limits = limits
+    }
+
+    /// Decides whether a client IP may open another WebSocket now.
+    func admit(ip: String, now: ContinuousClock.Instant = .now) -> Admission {
+        state.withLock { state in
+            if state.draining { return .draining(retryAfter: .seconds(1)) }
+            if state.perIP[ip, default: 0] >= limits.connectionsPerIP { return .tooManyConnections }
+            if state.upgradeBuckets.count > 10_000 { state.upgradeBuckets.removeAll() }  // bound memory under an IP spray
+            var bucket = state.upgradeBuckets[ip] ?? TokenBucket(rate: limits.upgradesPerSecond, burst: limits.upgradeBurst, now: now)
+            let wait = bucket.take(now: now)
+            state.upgradeBuckets[ip] = bucket
+            return wait.map { .rateLimited(retryAfter: $0) } ?? .allowed
+        }
+    }
+
+    func open(kind: ChannelKind, peer: String, mailbox: AsyncStream<Outgoing>.Continuation) -> LiveConnection {
+        state.withLock { state in
+            state.nextID += 1
+            let connection = LiveConnection(id: state.nextID, kind: kind, peer: peer, mailbox: mailbox)
+            state.connections[connection.id] = connection
+            state.perIP[peer, default: 0] += 1
+            return connection
+        }
+    }
+
+    func remove(_ connection: LiveConnection) {
+        state.withLock { state in
+            state.connections[connection.id] = nil
+            state.users[connection.id] = nil
+            state.cartSubscriptions[connection.id] = nil
+            state.perIP[connection.peer, default: 1] -= 1
+            if state.perIP[connection.peer] == 0 { state.perIP[connection.peer] = nil }
+        }
+    }
+
+    func setUser(_ userId: String, for connection: LiveConnection) {
+        state.withLock { $0.users[connection.id] = userId }
+    }
+
+    /// The open connections of one user on one channel (two terminals, one cart).
+    func connections(of userId: String, kind: ChannelKind) -> [LiveConnection] {
+        state.withLock { state in
+            state.users.compactMap { id, user in
+                guard user == userId, let connection = state.connections[id], connection.kind == kind else { return nil }
+                return connection
+            }
+        }
+    }
+
+    /// Records a tRPC connection's `cart.onChange` subscription ids (JSON text).
+    func setCartSubscriptions(_ ids: [String], for connection: LiveConnection) {
+        state.withLock { $0.cartSubscriptions[connection.id] = ids.isEmpty ? nil : ids }
+    }
+
+    /// The tRPC connections of a user that subscribed to cart changes, with their subscription ids.
+    func cartSubscribers(of userId: String) -> [(LiveConnection, [String])] {
+        state.withLock { state in
+            state.cartSubscriptions.compactMap { id, subscriptions in
+                guard state.users[id] == userId, let connection = state.connections[id] else { return nil }
+                return (connection, subscriptions)
+            }
+        }
+    }
+
+    /// Open connections per channel.
+    func counts() -> [ChannelKind: Int] {
+        state.withLock { state in
+            Dictionary(grouping: state.connections.values, by: \.kind).mapValues(\.count)
+        }
+    }
+
+    var isEmpty: Bool { state.withLock { $0.connections.isEmpty } }
+    var isDraining: Bool { state.withLock { $0.draining } }
+
+    /// Refuses new upgrades from now on and returns the connections to close.
+    func beginDraining() -> [LiveConnection] {
+        state.withLock { state in
+            state.draining = true
+            return Array(state.connections.values)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import GroceryNLP
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// The ports a running server listens on (useful when they were asked for as 0).
+public struct RunningPorts: Sendable, Equatable {
+    /// Walmart channel, tRPC and `/health`.
+    public var walmart: Int
+    /// Grocery channel.
+    public var grocery: Int
+}
+
+/// The grocery backend: the walmart channel, tRPC and `/health` on one port, the grocery
+/// channel on another, SQLite storage, origin checks, rate limits and a graceful
+/// shutdown that tells every client when to come back.
+public final class GroceryServer: Sendable {
+    private let configuration: ServerConfiguration
+    private let logger: Logger
+    private let store: GroceryStore
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    /// Opens the database; the server starts with ``run(gracefulShutdownSignals:onRunning:)``.
+    public init(configuration: ServerConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        store = try GroceryStore(path: configuration.databasePath)
+    }
+
+    /// Serves until a signal in `gracefulShutdownSignals` arrives or ``shutdown()`` is
+    /// called, then drains (see ``ShutdownDrainer``) and closes the database.
+    public func run(
+        gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
+        onRunning: @escaping @Sendable (RunningPorts) async -> Void = { _ in }
+    ) async throws {
+        let context = ServerContext(
+            configuration: configuration, store: store, parser: NLPParser(), registry: ConnectionRegistry(limits: configuration.limits),
+            logger: logger)
+        try await store.expireProcessed(before: Date().addingTimeInterval(-configuration.processedIDLifetime.seconds))
+
+        let ports = PortCollector { ports in
+            context.logger.notice("grocery server running", metadata: ["walmart": "\(ports.walmart)", "grocery": "\(ports.grocery)"])
+            await onRunning(ports)
+        }
+        let walmart = application(
+            port: configuration.walmartPort, context: context,
+            endpoints: ["/ws/walmart": .walmart, "/trpc-ws": .trpc], onRunning: { await ports.set(walmart: $0) })
+        let grocery = application(
+            port: configuration.groceryPort, context: context,
+            endpoints: ["/ws/grocery": .grocery, "/": .grocery], onRunning: { await ports.set(grocery: $0) })
+
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                .init(service: walmart),
+                .init(service: grocery),
+                .init(service: ProcessedIDExpiry(context: context), successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: ShutdownDrainer(context: context), successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: gracefulShutdownSignals,
+            logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGrace
+        groupConfiguration.maximumCancellationDuration = .seconds(1)
+        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
+        group.withLock { $0 = serviceGroup }
+        defer { group.withLock { $0 = nil } }
+        do {
+            try await serviceGroup.run()
+        } catch {
+            try? store.close()
+            throw error
+        }
+        try store.close()
+        logger.notice("grocery server stopped")
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM would.
+    public func shutdown() async {
+        let serviceGroup = group.withLock { $0 }
+        await serviceGroup?.triggerGracefulShutdown()
+    }
+
+    private func application(
+        port: Int, context: ServerContext, endpoints: [String: ChannelKind],
+        onRunning: @escaping @Sendable (Int) async -> Void
+    ) -> some Service {
+        let router = Router()
+        HealthRoute.add(to: router, context: context)
+        let rules = UpgradeGate.Rules(
+            paths: Set(endpoints.keys), allowedOrigins: Set(configuration.allowedOrigins), registry: context.registry, logger: logger)
+        let webSocket = WebSocketServerConfiguration(
+            maxFrameSize: configuration.maxFrameBytes, autoPing: .disabled, closeTimeout: .seconds(2), validateUTF8: true)
+        let server = HTTPServerBuilder { responder in
+            GatedUpgradeChannel(
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, configuration: .init(ws: webSocket),
+                    shouldUpgrade: { request, channel, _ in
+                        guard let kind = endpoints[request.path.map { String($0.split(separator: "?").first ?? "") } ?? ""] else {
+                            return .dontUpgrade
+                        }
+                        let peer = UpgradeGate.ip(channel.remoteAddress)
+                        return .upgrade([:]) { inbound, outbound, _ in
+                            try await ChannelRoutes.serve(kind: kind, peer: peer, request: request, inbound: inbound, outbound: outbound, context: context)
+                        }
+                    }),
+                rules: rules)
+        }
+        return Application(
+            router: router, server: server,
+            configuration: .init(address: .hostname(configuration.host, port: port), serverName: "grocery"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+}
+
+/// Calls back once both ports are known.
+private actor PortCollector {
+    private var walmart: Int?
+    private var grocery: Int?
+    private let ready: @Sendable (RunningPorts) async -> Void
+
+    init(ready: @escaping @Sendable (RunningPorts) async -> Void) {
+        self.ready = ready
+    }
+
+    func set(walmart port: Int) async {
+        walmart = port
+        await fire()
+    }
+
+    func set(grocery port: Int) async {
+        grocery = port
+        await fire()
+    }
+
+    private func fire() async {
+        guard let walmart, let grocery else { return }
+        await ready(RunningPorts(walmart: walmart, grocery: grocery))
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+
+    /// The duration in whole milliseconds.
+    var milliseconds: Int {
+        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
+    }
+}

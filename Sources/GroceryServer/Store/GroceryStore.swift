@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import GroceryNLP
+import GroceryProtocol
+
+/// Carts, processed message ids, orders and sessions in SQLite (through GRDB).
+///
+/// Every cart change runs in one transaction together with the record of its
+/// message id and reply, so a change is applied exactly once even across a crash:
+/// either both are on disk or neither is.
+public final class GroceryStore: Sendable {
+    private let database: DatabaseQueue
+    private let catalog: Catalog
+
+    /// Opens (creating if needed) the database at `path`; `":memory:"` is a throw-away store.
+    public init(path: String, catalog: Catalog = .bundled) throws {
+        if path == ":memory:" {
+            database = try DatabaseQueue()
+        } else {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            database = try DatabaseQueue(path: path)
+        }
+        self.catalog = catalog
+        try Self.migrator.migrate(database)
+    }
+
+    /// Closes the database; later calls fail.
+    public func close() throws {
+        try database.close()
+    }
+
+    /// Notes a session; true when it was seen before (a resumed session).
+    public func touchSession(_ sessionId: String, userId: String, now: Date = Date()) async throws -> Bool {
+        try await database.write { db in
+            let seen = try Bool.fetchOne(db, sql: "SELECT 1 FROM sessions WHERE session_id = ?", arguments: [sessionId]) ?? false
+            try db.execute(
+                sql: """
+                    INSERT INTO sessions (session_id, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(session_id) DO UPDATE SET last_seen = excluded.last_seen, user_id = excluded.user_id
+                    """,
+                arguments: [sessionId, userId, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            return seen
+        }
+    }
+
+    /// The user's cart.
+    public func cart(userId: String) async throws -> CartSnapshot {
+        try await database.read { db in try self.snapshot(db, userId: userId) }
+    }
+
+    /// Applies a cart command once. A repeated id returns the first reply and the
+    /// current cart without changing anything.
+    public func apply(_ command: CartCommand, userId: String, now: Date = Date()) async throws -> CartOutcome {
+        try await database.write { db in
+            if let stored = try String.fetchOne(
+                db, sql: "SELECT reply FROM processed WHERE user_id = ? AND message_id = ?", arguments: [userId, command.id])
+            {
+                let replies = (try? JSONDecoder().decode([String].self, from: Data(stored.utf8))) ?? []
+                return CartOutcome(replies: replies, cart: try self.snapshot(db, userId: userId), changed: false, repeated: true)
+            }
+            let result = try CartRules(catalog: self.catalog, db: db, userId: userId).apply(command, now: now)
+            let replies = result.replies.map { $0.encoded() }
+            let stored = String(decoding: try JSONEncoder().encode(replies), as: UTF8.self)
+            try db.execute(
+                sql: "INSERT INTO processed (user_id, message_id, reply, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [userId, command.id, stored, now.timeIntervalSince1970])
+            if result.changed {
+                try db.execute(
+                    sql: """
+                        INSERT INTO cart_versions (user_id, version) VALUES (?, 1)
+                        ON CONFLICT(user_id) DO UPDATE SET version = version + 1
+                        """,
+                    arguments: [userId])
+            }
+            return CartOutcome(replies: replies, cart: try self.snapshot(db, userId: userId), changed: result.changed, repeated: false)
+        }
+    }
+
+    /// Forgets processed ids recorded before `cutoff`; returns how many.
+    @discardableResult
+    public func expireProcessed(before cutoff: Date) async throws -> Int {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM processed WHERE created_at < ?", arguments: [cutoff.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    /// How many orders a user has placed (for tests and diagnostics).
+    public func orderCount(userId: String) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE user_id = ?", arguments: [userId]) ?? 0
+        }
+    }
+
+    private func snapshot(_ db: Database, userId: String) throws -> CartSnapshot {
+        let version = try Int.fetchOne(db, sql: "SELECT version FROM cart_versions WHERE user_id = ?", arguments: [userId]) ?? 0
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT product_id, quantity_milli FROM carts WHERE user_id = ? ORDER BY position", arguments: [userId])
+        var totalCents = 0
+        let lines: [CartSnapshot.Line] = rows.compactMap { row in
+            let productId: String = row["product_id"]
+            let milli: Int = row["quantity_milli"]
+            guard let product = catalog.product(id: productId) else { return nil }
+            let lineCents = CartRules.lineCents(priceCents: product.priceCents, quantityMilli: milli)
+            totalCents += lineCents
+            return CartSnapshot.Line(
+                productId: productId, name: product.displayName, quantity: Double(milli) / 1000,
+                unit: product.soldBy.rawValue, unitPrice: Money.dollars(cents: product.priceCents),
+                lineTotal: Money.dollars(cents: lineCents))
+        }
+        return CartSnapshot(version: version, items: lines, total: Money.dollars(cents: totalCents))
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE carts (
+                        user_id TEXT NOT NULL, product_id TEXT NOT NULL, quantity_milli INTEGER NOT NULL,
+                        position INTEGER NOT NULL, PRIMARY KEY (user_id, product_id));
+                    CREATE TABLE cart_versions (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL);
+                    CREATE TABLE processed (
+                        user_id TEXT NOT NULL, message_id TEXT NOT NULL, reply TEXT NOT NULL, created_at REAL NOT NULL,
+                        PRIMARY KEY (user_id, message_id));
+                    CREATE INDEX processed_created_at ON processed (created_at);
+                    CREATE TABLE orders (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, items TEXT NOT NULL,
+                        total_cents INTEGER NOT NULL, created_at REAL NOT NULL);
+                    CREATE TABLE sessions (
+                        session_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at REAL NOT NULL, last_seen REAL NOT NULL);
+                    """)
+        }
+        return migrator
+    }
+}
+
+/// What applying a cart command produced.
+public struct CartOutcome: Sendable {
+    /// The reply frames for the sender (ack or error, and an order after checkout), as sent the first time.
+    public var replies: [String]
+    /// The cart now.
+    public var cart: CartSnapshot
+    /// Whether the cart changed (so every connection of the user gets the new cart).
+    public var changed: Bool
+    /// Whether this id had been processed before.
+    public var repeated: Bool
+}

@@ -1,0 +1,142 @@
+import Foundation
+import GroceryNLP
+import GroceryProtocol
+import HummingbirdWebSocket
+
+/// One tRPC WebSocket client: queries `nlp.parse`, `products.search`, `cart.get`;
+/// mutations `cart.add`, `cart.remove`, `cart.clear`; the subscription `cart.onChange`.
+///
+/// The user is taken from tRPC 11 `connectionParams` (`{"userId":…}`), else the
+/// upgrade URL's `?userId=`, else `"guest"`. Mutation inputs may carry an `id` to make
+/// them idempotent, as on the grocery channel.
+struct TRPCSession: ConnectionLoop.Session {
+    let context: ServerContext
+    private var userId: String
+    private var subscriptions: [String] = []
+    private var bucket: TokenBucket
+    private var registered = false
+
+    init(context: ServerContext, requestPath: String) {
+        self.context = context
+        let query = URLComponents(string: requestPath)?.queryItems ?? []
+        let requested = query.first { $0.name == "userId" }?.value
+        userId = requested.flatMap { UserID.isValid($0) ? $0 : nil } ?? "guest"
+        let limits = context.configuration.limits
+        bucket = TokenBucket(rate: limits.messagesPerSecond, burst: limits.messageBurst, now: .now)
+    }
+
+    mutating func handle(_ message: WebSocketMessage, on connection: LiveConnection) async {
+        if !registered {
+            context.registry.setUser(userId, for: connection)
+            registered = true
+        }
+        guard case .text(let text) = message,
+            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        else {
+            connection.send(TRPCWire.error(idJSON: "null", code: .parseError, message: "the frame is not a JSON object", path: nil))
+            return
+        }
+        let idJSON = object["id"].map(TRPCWire.serialize) ?? "null"
+        guard let method = object["method"] as? String else {
+            return connection.send(TRPCWire.error(idJSON: idJSON, code: .badRequest, message: "\"method\" is missing", path: nil))
+        }
+        if bucket.take(now: .now) != nil {
+            return connection.send(TRPCWire.error(idJSON: idJSON, code: .tooManyRequests, message: "too many messages", path: nil))
+        }
+        let params = object["params"] as? [String: Any] ?? [:]
+        let path = params["path"] as? String
+        switch method {
+        case "connectionParams":
+            let data = object["data"] as? [String: Any] ?? [:]
+            if let user = data["userId"] as? String {
+                guard UserID.isValid(user) else {
+                    return connection.send(TRPCWire.error(idJSON: idJSON, code: .badRequest, message: UserID.rule, path: nil))
+                }
+                userId = user
+                context.registry.setUser(user, for: connection)
+            }
+        case "subscription.stop":
+            subscriptions.removeAll { $0 == idJSON }
+            context.registry.setCartSubscriptions(subscriptions, for: connection)
+            connection.send(TRPCWire.result(idJSON: idJSON, type: "stopped"))
+        case "subscription":
+            guard path == "cart.onChange" else {
+                return connection.send(TRPCWire.error(idJSON: idJSON, code: .notFound, message: "no subscription \"\(path ?? "")\"", path: path))
+            }
+            subscriptions.append(idJSON)
+            context.registry.setCartSubscriptions(subscriptions, for: connection)
+            connection.send(TRPCWire.result(idJSON: idJSON, type: "started"))
+            if let cart = try? await context.store.cart(userId: userId) {
+                connection.send(TRPCWire.result(idJSON: idJSON, type: "data", dataJSON: TRPCWire.json(cart)))
+            }
+        case "query", "mutation":
+            guard let path else {
+                return connection.send(TRPCWire.error(idJSON: idJSON, code: .badRequest, message: "\"params.path\" is missing", path: nil))
+            }
+            let input = Self.unwrap(params["input"])
+            do {
+                let data = try await call(path, kind: method, input: input)
+                connection.send(TRPCWire.result(idJSON: idJSON, type: "data", dataJSON: data))
+            } catch let failure as Failure {
+                connection.send(TRPCWire.error(idJSON: idJSON, code: failure.code, message: failure.message, path: path))
+            } catch {
+                context.logger.error("tRPC call failed", metadata: ["path": "\(path)", "error": "\(error)"])
+                connection.send(TRPCWire.error(idJSON: idJSON, code: .internalServerError, message: "internal error", path: path))
+            }
+        default:
+            connection.send(TRPCWire.error(idJSON: idJSON, code: .methodNotSupported, message: "unknown method \"\(method)\"", path: path))
+        }
+    }
+
+    private struct Failure: Error {
+        var code: TRPCWire.ErrorCode
+        var message: String
+    }
+
+    /// tRPC clients with a transformer send `{"json": input}`.
+    private static func unwrap(_ input: Any?) -> Any? {
+        if let object = input as? [String: Any], object.count == 1, let inner = object["json"] { return inner }
+        return input
+    }
+
+    private func call(_ path: String, kind: String, input: Any?) async throws -> String {
+        let fields = input as? [String: Any] ?? [:]
+        func text(_ key: String) throws -> String {
+            if let string = input as? String { return string }
+            guard let value = fields[key] as? String else { throw Failure(code: .badRequest, message: "input needs \"\(key)\"") }
+            return value
+        }
+        let procedures: [String: String] = [
+            "nlp.parse": "query", "products.search": "query", "cart.get": "query",
+            "cart.add": "mutation", "cart.remove": "mutation", "cart.clear": "mutation",
+        ]
+        guard let expected = procedures[path] else { throw Failure(code: .notFound, message: "no procedure \"\(path)\"") }
+        guard expected == kind else { throw Failure(code: .methodNotSupported, message: "\"\(path)\" is a \(expected)") }
+        switch path {
+        case "nlp.parse":
+            let query = try text("text")
+            guard query.count <= NLPResult.maxTextLength else { throw Failure(code: .badRequest, message: "text is too long") }
+            return TRPCWire.json(context.parser.parse(query))
+        case "products.search":
+            let limit = min(max(fields["limit"] as? Int ?? 10, 1), 50)
+            return TRPCWire.json(context.parser.searchProducts(try text("query"), limit: limit))
+        case "cart.get":
+            return TRPCWire.json(try await context.store.cart(userId: userId))
+        default:
+            let action: CartCommand.Action = path == "cart.add" ? .add : path == "cart.remove" ? .remove : .clear
+            let productId = fields["productId"] as? String
+            if action != .clear, productId == nil { throw Failure(code: .badRequest, message: "input needs \"productId\"") }
+            let id = (fields["id"] as? String).flatMap { (1...128).contains($0.utf8.count) ? $0 : nil } ?? UUID().uuidString
+            let quantity = (fields["quantity"] as? NSNumber)?.doubleValue
+            let outcome = try await context.store.apply(
+                CartCommand(id: id, action: action, productId: productId, quantity: quantity), userId: userId)
+            if let reply = outcome.replies.first, let message = ServerMessage.decode(Data(reply.utf8)),
+                case .error(_, let code, let text) = message
+            {
+                throw Failure(code: code == .notFound ? .notFound : .badRequest, message: text)
+            }
+            if outcome.changed { CartBroadcast.send(outcome.cart, of: userId, context: context) }
+            return TRPCWire.json(outcome.cart)
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import GroceryServer
+import Logging
+
+/// `grocery serve`: the backend alone.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the grocery server: walmart channel, tRPC and /health on one port, grocery channel on another.",
+        discussion: """
+            Every option can also be set with the environment variable shown. Stops
+            gracefully on SIGTERM or SIGINT: clients are told when to reconnect, sockets
+            close with 1001, the database is closed, and the process exits 0.
+            """
+    )
+
+    @Option(help: "Address to listen on. (env: GROCERY_HOST)")
+    var host: String?
+
+    @Option(help: "Port of the walmart channel, tRPC and /health; 0 picks a free one. (env: GROCERY_WALMART_PORT, default 3001)")
+    var walmartPort: Int?
+
+    @Option(help: "Port of the grocery channel; 0 picks a free one. (env: GROCERY_GROCERY_PORT, default 3002)")
+    var groceryPort: Int?
+
+    @Option(help: "SQLite database file, or :memory:. (env: GROCERY_DB, default $XDG_DATA_HOME/grocery/grocery.sqlite)")
+    var db: String?
+
+    @Option(help: "A browser origin allowed to connect; repeat it to allow several. Replaces the defaults. (env: GROCERY_ALLOWED_ORIGINS, comma-separated)")
+    var allowedOrigin: [String] = []
+
+    @Option(help: "WebSocket upgrades per second per client IP. (env: GROCERY_UPGRADES_PER_SECOND, default 20)")
+    var upgradesPerSecond: Double?
+
+    @Option(help: "Upgrades a client IP may make in a burst. (env: GROCERY_UPGRADE_BURST, default 40)")
+    var upgradeBurst: Double?
+
+    @Option(help: "Open WebSocket connections per client IP. (env: GROCERY_MAX_CONNECTIONS_PER_IP, default 256)")
+    var maxConnectionsPerIp: Int?
+
+    @Option(help: "Messages per second per connection, 0 for no limit. (env: GROCERY_MESSAGES_PER_SECOND, default 100)")
+    var messagesPerSecond: Double?
+
+    @Option(help: "Messages a connection may send in a burst. (env: GROCERY_MESSAGE_BURST, default 200)")
+    var messageBurst: Double?
+
+    @Option(help: "Refused messages in a row before the connection is closed with 1008. (env: GROCERY_STRIKES_BEFORE_CLOSE, default 50)")
+    var strikesBeforeClose: Int?
+
+    @Option(help: "Seconds a graceful shutdown may take. (env: GROCERY_SHUTDOWN_GRACE, default 5)")
+    var shutdownGrace: Double?
+
+    @Option(help: "Range of retryAfterMs sent to clients on shutdown, MIN-MAX. (env: GROCERY_RECONNECT_AFTER_MS, default 1000-5000)")
+    var reconnectAfterMs: String?
+
+    @Option(help: "Hours a processed message id is remembered for de-duplication. (env: GROCERY_PROCESSED_ID_TTL_HOURS, default 168)")
+    var processedIdTtlHours: Double?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. (env: GROCERY_LOG_LEVEL, default info)")
+    var logLevel: String?
+
+    func run() async throws {
+        let configuration = try resolve(ProcessInfo.processInfo.environment)
+        let level = try EnvironmentOption.value(logLevel, "GROCERY_LOG_LEVEL", default: "info") { Logger.Level(rawValue: $0) }
+        let logger = Log.standardError(label: "grocery.server", level: level)
+        let server: GroceryServer
+        do {
+            server = try GroceryServer(configuration: configuration, logger: logger)
+        } catch {
+            throw ValidationError("cannot open the database at \(configuration.databasePath): \(error)")
+        }
+        do {
+            try await server.run { ports in
+                let host = configuration.host
+                Output.standardOutput(
+                    """
+                    grocery server listening: walmart=\(ports.walmart) grocery=\(ports.grocery)
+                      walmart  ws://\(host):\(ports.walmart)/ws/walmart   tRPC ws://\(host):\(ports.walmart)/trpc-ws
+                      grocery  ws://\(host):\(ports.grocery)/ws/grocery
+                      health   http://\(host):\(ports.walmart)/health
+                      database \(configuration.databasePath)
+
+                    """)
+            }
+        } catch {
+            Output.standardError("grocery serve: \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+
+    func resolve(_ environment: [String: String]) throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        let env = EnvironmentOption(environment: environment)
+        configuration.host = try env.value(host, "GROCERY_HOST", default: configuration.host) { $0 }
+        configuration.walmartPort = try env.value(walmartPort, "GROCERY_WALMART_PORT", default: configuration.walmartPort, parse: Self.port)
+        configuration.groceryPort = try env.value(groceryPort, "GROCERY_GROCERY_PORT", default: configuration.groceryPort, parse: Self.port)
+        guard (0...65535).contains(configuration.walmartPort), (0...65535).contains(configuration.groceryPort) else {
+            throw ValidationError("ports must be 0…65535")
+        }
+        configuration.databasePath = try env.value(db, "GROCERY_DB", default: configuration.databasePath) { $0.isEmpty ? nil : $0 }
+        if !allowedOrigin.isEmpty {
+            configuration.allowedOrigins = allowedOrigin
+        } else if let list = environment["GROCERY_ALLOWED_ORIGINS"] {
+            configuration.allowedOrigins = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        var limits = configuration.limits
+        limits.upgradesPerSecond = try env.value(upgradesPerSecond, "GROCERY_UPGRADES_PER_SECOND", default: limits.upgradesPerSecond, parse: Self.positive)
+        limits.upgradeBurst = try env.value(upgradeBurst, "GROCERY_UPGRADE_BURST", default: limits.upgradeBurst, parse: Self.positive)
+        limits.connectionsPerIP = try env.value(maxConnectionsPerIp, "GROCERY_MAX_CONNECTIONS_PER_IP", default: limits.connectionsPerIP) { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        limits.messagesPerSecond = try env.value(messagesPerSecond, "GROCERY_MESSAGES_PER_SECOND", default: limits.messagesPerSecond) { Double($0).flatMap { $0 >= 0 ? $0 : nil } }
+        limits.messageBurst = try env.value(messageBurst, "GROCERY_MESSAGE_BURST", default: limits.messageBurst, parse: Self.positive)
+        limits.strikesBeforeClose = try env.value(strikesBeforeClose, "GROCERY_STRIKES_BEFORE_CLOSE", default: limits.strikesBeforeClose) { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        configuration.limits = limits
+        let grace = try env.value(shutdownGrace, "GROCERY_SHUTDOWN_GRACE", default: 5, parse: Self.positive)
+        configuration.shutdownGrace = .milliseconds(Int(grace * 1000))
+        configuration.reconnectAfterMs = try env.parsed(reconnectAfterMs, "GROCERY_RECONNECT_AFTER_MS", default: configuration.reconnectAfterMs) { text in
+            let parts = text.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2, parts[0] >= 0, parts[0] <= parts[1] else { return nil }
+            return parts[0]...parts[1]
+        }
+        let hours = try env.value(processedIdTtlHours, "GROCERY_PROCESSED_ID_TTL_HOURS", default: 168, parse: Self.positive)
+        configuration.processedIDLifetime = .seconds(Int(hours * 3600))
+        return configuration
+    }
+
+    private static func port(_ text: String) -> Int? { Int(text) }
+    private static func positive(_ text: String) -> Double? { Double(text).flatMap { $0 > 0 ? $0 : nil } }
+}

@@ -1,0 +1,3 @@
+import Testing
+import WSClient
+@Test func placeholder() { #expect(Bool(true)) }
