@@ -90,9 +90,12 @@ public final class GroceryServer: Sendable {
         onRunning: @escaping @Sendable (Int) async -> Void
     ) -> some Service {
         let router = Router()
+        let refusalToken = UUID().uuidString
         HealthRoute.add(to: router, context: context)
+        RefusalRoute.add(to: router, token: refusalToken)
         let rules = UpgradeGate.Rules(
-            paths: Set(endpoints.keys), allowedOrigins: Set(configuration.allowedOrigins), registry: context.registry, logger: logger)
+            paths: Set(endpoints.keys), allowedOrigins: Set(configuration.allowedOrigins), registry: context.registry, logger: logger,
+            refusalToken: refusalToken)
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxFrameBytes, autoPing: .disabled, closeTimeout: .seconds(2), validateUTF8: true)
         let server = HTTPServerBuilder { responder in

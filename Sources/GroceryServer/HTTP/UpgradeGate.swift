@@ -3,8 +3,8 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Checks a WebSocket upgrade request before the upgrader sees it, and answers with
-/// the right HTTP status when it must not go ahead: 404 for an unknown path, 403 for
+/// Checks a WebSocket upgrade request before the upgrader sees it, and has it answered
+/// with the right HTTP status when it must not go ahead: 404 for an unknown path, 403 for
 /// a browser Origin that is not allowed, 429 with `Retry-After` for a client IP over
 /// its upgrade rate or connection cap, 503 with `Retry-After` while shutting down.
 ///
@@ -14,7 +14,6 @@ import NIOHTTP1
 final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
 
     struct Rules: Sendable {
         /// Paths that accept an upgrade on this port.
@@ -22,10 +21,11 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
         var allowedOrigins: Set<String>
         var registry: ConnectionRegistry
         var logger: Logger
+        /// Proves to ``RefusalRoute`` that a request came from the gate.
+        var refusalToken: String
     }
 
     private let rules: Rules
-    private var refusing = false
 
     init(rules: Rules) {
         self.rules = rules
@@ -36,17 +36,20 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
         switch part {
         case .head(let head) where Self.isUpgrade(head):
             if let refusal = refusal(for: head, peer: context.channel.remoteAddress) {
-                refusing = true
                 rules.logger.info(
                     "upgrade refused",
                     metadata: ["status": "\(refusal.status.code)", "path": "\(head.uri)", "peer": "\(Self.ip(context.channel.remoteAddress))"])
-                respond(context: context, refusal)
+                respond(context: context, refusal, head: head)
                 return
             }
             context.fireChannelRead(data)
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-        case .head, .body, .end:
-            if !refusing { context.fireChannelRead(data) }
+        case .head(var head):
+            // Only the gate may ask for a refusal page.
+            head.headers.remove(name: RefusalRoute.tokenHeader)
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+        case .body, .end:
+            context.fireChannelRead(data)
         }
     }
 
@@ -61,7 +64,7 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
         guard rules.paths.contains(path) else {
             return Refusal(status: .notFound, message: "no WebSocket endpoint at \(path)")
         }
-        if let origin = head.headers.first(name: "origin"), !rules.allowedOrigins.contains(origin) {
+        if let origin = head.headers.first(name: "origin"), Self.isBrowserOrigin(origin), !rules.allowedOrigins.contains(origin) {
             return Refusal(status: .forbidden, message: "origin \(origin) is not allowed")
         }
         switch rules.registry.admit(ip: Self.ip(peer)) {
@@ -75,21 +78,28 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func respond(context: ChannelHandlerContext, _ refusal: Refusal) {
-        var headers = HTTPHeaders()
-        let body = refusal.message + "\n"
-        headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
-        headers.add(name: "Content-Length", value: "\(body.utf8.count)")
-        headers.add(name: "Connection", value: "close")
+    /// Hands the refusal to the HTTP router as an ordinary request for ``RefusalRoute``,
+    /// so the response goes out through Hummingbird like any other and the upgrade
+    /// handler ends in its normal "not upgraded" state.
+    private func respond(context: ChannelHandlerContext, _ refusal: Refusal, head: HTTPRequestHead) {
+        var rewritten = head
+        var query = "status=\(refusal.status.code)&reason=\(refusal.message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
         if let retryAfter = refusal.retryAfter {
             // Whole seconds, rounded up, never 0 (RFC 9110 §10.2.3).
-            let seconds = max(1, Int((Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18).rounded(.up)))
-            headers.add(name: "Retry-After", value: "\(seconds)")
+            query += "&retryAfter=\(max(1, Int((Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18).rounded(.up))))"
         }
-        let head = HTTPResponseHead(version: .http1_1, status: refusal.status, headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        rewritten.uri = RefusalRoute.path + "?" + query
+        rewritten.headers.remove(name: "upgrade")
+        rewritten.headers.replaceOrAdd(name: "connection", value: "close")
+        rewritten.headers.replaceOrAdd(name: RefusalRoute.tokenHeader, value: rules.refusalToken)
+        context.fireChannelRead(wrapInboundOut(.head(rewritten)))
+    }
+
+    /// Browsers send `http(s)://…` or `null`; native WebSocket clients send none, or
+    /// (swift-websocket's client) `ws://host`, which no browser page can claim.
+    static func isBrowserOrigin(_ origin: String) -> Bool {
+        let lowered = origin.lowercased()
+        return !(lowered.hasPrefix("ws://") || lowered.hasPrefix("wss://"))
     }
 
     static func isUpgrade(_ head: HTTPRequestHead) -> Bool {

@@ -1,0 +1,127 @@
+import Foundation
+import GroceryProtocol
+import Testing
+
+/// Connects to the grocery channel as `user` and reads welcome and the first cart.
+func groceryClient(_ server: TestServer, user: String) async throws -> (TestSocket, CartSnapshot) {
+    let socket = try await TestSocket.connect(server.groceryURL)
+    socket.send(.hello(.init(sessionId: nil, userId: user)))
+    guard case .welcome = try await socket.nextMessage() else { throw TestFailure("expected welcome") }
+    guard case .cart(let cart) = try await socket.nextMessage() else { throw TestFailure("expected cart after welcome") }
+    return (socket, cart)
+}
+
+/// Sends a cart command and reads the ack (or error) and the cart that follows.
+func command(_ socket: TestSocket, _ command: CartCommand) async throws -> (ServerMessage, CartSnapshot) {
+    socket.send(.cart(command))
+    let reply = try await socket.nextMessage()
+    var next = try await socket.nextMessage()
+    if case .order = next { next = try await socket.nextMessage() }
+    guard let reply, case .cart(let cart) = next else { throw TestFailure("expected a reply and a cart, got \(String(describing: next))") }
+    return (reply, cart)
+}
+
+@Suite("Grocery channel")
+struct GroceryChannelTests {
+    @Test("add, update, remove, clear, with exact cent totals")
+    func changes() async throws {
+        try await withServer { server in
+            let (socket, first) = try await groceryClient(server, user: "alice")
+            #expect(first == CartSnapshot(version: 0, items: [], total: 0))
+            var (reply, cart) = try await command(socket, CartCommand(id: "a1", action: .add, productId: "milk-whole-gallon", quantity: 2))
+            #expect(reply == .ack(id: "a1"))
+            #expect(cart.version == 1)
+            #expect(cart.items.map(\.productId) == ["milk-whole-gallon"])
+            #expect(cart.items.first?.lineTotal == 6.96)
+            (_, cart) = try await command(socket, CartCommand(id: "a2", action: .add, productId: "banana", quantity: 1.5))
+            #expect(cart.items.last?.unit == "lb")
+            #expect(cart.items.last?.lineTotal == 0.87)  // 0.58 × 1.5 = 0.87
+            #expect(cart.total == 7.83)
+            (_, cart) = try await command(socket, CartCommand(id: "a3", action: .update, productId: "milk-whole-gallon", quantity: 5))
+            #expect(cart.items.first?.quantity == 5)
+            #expect(cart.total == 18.27)
+            (_, cart) = try await command(socket, CartCommand(id: "a4", action: .remove, productId: "milk-whole-gallon", quantity: 2))
+            #expect(cart.items.first?.quantity == 3)
+            (_, cart) = try await command(socket, CartCommand(id: "a5", action: .remove, productId: "banana"))
+            #expect(cart.items.count == 1)
+            (_, cart) = try await command(socket, CartCommand(id: "a6", action: .clear))
+            #expect(cart.items.isEmpty && cart.total == 0)
+            #expect(cart.version == 6)
+            try await socket.close()
+        }
+    }
+
+    @Test("checkout records an order and empties the cart")
+    func checkout() async throws {
+        try await withServer { server in
+            let (socket, _) = try await groceryClient(server, user: "carol")
+            _ = try await command(socket, CartCommand(id: "c1", action: .add, productId: "eggs-large-12ct", quantity: 2))
+            socket.send(.cart(CartCommand(id: "c2", action: .checkout)))
+            #expect(try await socket.nextMessage() == .ack(id: "c2"))
+            guard case .order(let id, _, let total, let count) = try await socket.nextMessage() else { throw TestFailure("expected order") }
+            #expect(id == "c2" && total == 6.94 && count == 1)
+            guard case .cart(let cart) = try await socket.nextMessage() else { throw TestFailure("expected cart") }
+            #expect(cart.items.isEmpty)
+            let (reply, _) = try await command(socket, CartCommand(id: "c3", action: .checkout))
+            guard case .error(_, .invalidField, _) = reply else { throw TestFailure("empty checkout should be refused") }
+            try await socket.close()
+        }
+    }
+
+    @Test(
+        "bad cart commands are refused with a reason and change nothing",
+        arguments: [
+            (CartCommand(id: "x1", action: .add, productId: "no-such-thing", quantity: 1), ErrorCode.notFound),
+            (CartCommand(id: "x2", action: .add, productId: "milk-whole-gallon", quantity: 1.5), .invalidField),
+            (CartCommand(id: "x3", action: .add, productId: "milk-whole-gallon", quantity: 0), .invalidField),
+            (CartCommand(id: "x4", action: .add, productId: "milk-whole-gallon", quantity: -1), .invalidField),
+            (CartCommand(id: "x5", action: .add, productId: "milk-whole-gallon", quantity: 1000), .invalidField),
+            (CartCommand(id: "x6", action: .add, quantity: 1), .invalidField),
+            (CartCommand(id: "x7", action: .remove, productId: "banana"), .notFound),
+            (CartCommand(id: "x8", action: .update, productId: "banana"), .invalidField),
+        ])
+    func refused(_ bad: CartCommand, _ code: ErrorCode) async throws {
+        try await withServer { server in
+            let (socket, _) = try await groceryClient(server, user: "dave")
+            let (reply, cart) = try await command(socket, bad)
+            guard case .error(let id, let gotCode, _) = reply else { throw TestFailure("expected error, got \(reply)") }
+            #expect(id == bad.id && gotCode == code)
+            #expect(cart.version == 0 && cart.items.isEmpty)
+            try await socket.close()
+        }
+    }
+
+    @Test("two terminals of one user see every change; another user's cart is separate")
+    func sharedCart() async throws {
+        try await withServer { server in
+            let (first, _) = try await groceryClient(server, user: "erin")
+            let (second, _) = try await groceryClient(server, user: "erin")
+            let (stranger, _) = try await groceryClient(server, user: "frank")
+            _ = try await command(first, CartCommand(id: "e1", action: .add, productId: "banana", quantity: 3))
+            guard case .cart(let seen) = try await second.nextMessage() else { throw TestFailure("second terminal got no cart") }
+            #expect(seen.items.first?.quantity == 3)
+            let (_, own) = try await command(stranger, CartCommand(id: "f1", action: .get))
+            #expect(own.items.isEmpty)
+            for socket in [first, second, stranger] { try await socket.close() }
+        }
+    }
+
+    @Test("a repeated message id is answered the same and applied once")
+    func exactlyOnce() async throws {
+        try await withServer { server in
+            let (socket, _) = try await groceryClient(server, user: "gina")
+            let add = CartCommand(id: "dup-1", action: .add, productId: "banana", quantity: 2)
+            let (firstReply, firstCart) = try await command(socket, add)
+            let (secondReply, secondCart) = try await command(socket, add)
+            #expect(firstReply == secondReply)
+            #expect(secondCart == firstCart)
+            #expect(secondCart.items.first?.quantity == 2)
+            // The same id from another user is that user's own message.
+            let (other, _) = try await groceryClient(server, user: "hank")
+            let (_, otherCart) = try await command(other, add)
+            #expect(otherCart.items.first?.quantity == 2)
+            try await socket.close()
+            try await other.close()
+        }
+    }
+}

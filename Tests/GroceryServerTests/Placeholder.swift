@@ -1,3 +1,0 @@
-import Testing
-import WSClient
-@Test func placeholder() { #expect(Bool(true)) }

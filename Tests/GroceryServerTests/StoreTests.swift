@@ -1,0 +1,71 @@
+import Foundation
+import GroceryProtocol
+import Testing
+
+@testable import GroceryServer
+
+@Suite("Store")
+struct StoreTests {
+    @Test("processed ids expire: after the lifetime a repeated id is new again")
+    func expiry() async throws {
+        let store = try GroceryStore(path: ":memory:")
+        let add = CartCommand(id: "old", action: .add, productId: "banana", quantity: 1)
+        let long = Date(timeIntervalSince1970: 1_000_000)
+        _ = try await store.apply(add, userId: "kim", now: long)
+        #expect(try await store.apply(add, userId: "kim", now: long).repeated)
+        #expect(try await store.expireProcessed(before: long.addingTimeInterval(1)) == 1)
+        let again = try await store.apply(add, userId: "kim", now: long.addingTimeInterval(2))
+        #expect(!again.repeated)
+        #expect(again.cart.items.first?.quantity == 2)
+    }
+
+    @Test("a change and its record survive closing and reopening the file")
+    func durable() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("grocery-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let add = CartCommand(id: "keep", action: .add, productId: "banana", quantity: 2)
+        do {
+            let store = try GroceryStore(path: path)
+            _ = try await store.apply(add, userId: "lee")
+            try store.close()
+        }
+        let reopened = try GroceryStore(path: path)
+        let repeat_ = try await reopened.apply(add, userId: "lee")
+        #expect(repeat_.repeated)
+        #expect(repeat_.cart.items.first?.quantity == 2)
+        try reopened.close()
+    }
+
+    @Test("the upgrade limiter refuses while draining and refills with time")
+    func admission() {
+        var limits = ServerConfiguration.Limits()
+        limits.upgradesPerSecond = 1
+        limits.upgradeBurst = 1
+        let registry = ConnectionRegistry(limits: limits)
+        let start = ContinuousClock.now
+        #expect(registry.admit(ip: "a", now: start) == .allowed)
+        #expect(registry.admit(ip: "a", now: start) == .rateLimited(retryAfter: .milliseconds(1000)))
+        #expect(registry.admit(ip: "b", now: start) == .allowed)
+        #expect(registry.admit(ip: "a", now: start + .seconds(1)) == .allowed)
+        _ = registry.beginDraining()
+        #expect(registry.admit(ip: "c", now: start) == .draining(retryAfter: .seconds(1)))
+    }
+}
+
+@Suite("Health")
+struct HealthTests {
+    @Test("/health reports status, connections per channel and uptime")
+    func health() async throws {
+        try await withServer { server in
+            let socket = try await TestSocket.connect(server.walmartURL)
+            let response = try await RawHTTP.get(port: server.ports.walmart, path: "/health")
+            #expect(response.status == 200)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any])
+            #expect(object["status"] as? String == "ok")
+            let connections = try #require(object["connections"] as? [String: Int])
+            #expect(connections == ["walmart": 1, "grocery": 0, "trpc": 0])
+            #expect(object["uptimeSeconds"] is Double || object["uptimeSeconds"] is Int)
+            try await socket.close()
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Sends raw HTTP/1.1 over a real TCP connection and reads the response head, for
+/// statuses a WebSocket client library hides (403, 404, 429, 503) and for `/health`.
+enum RawHTTP {
+    struct Response {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+    }
+
+    static func upgrade(port: Int, path: String, headers: [String: String] = [:]) async throws -> Response {
+        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        return try await send(port: port, request + "\r\n")
+    }
+
+    static func get(port: Int, path: String) async throws -> Response {
+        try await send(port: port, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
+    }
+
+    private static func send(port: Int, _ request: String) async throws -> Response {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(5))
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: request))
+            var received = ""
+            for try await chunk in inbound {
+                received += String(buffer: chunk)
+                if let split = received.range(of: "\r\n\r\n") {
+                    let head = received[..<split.lowerBound].split(separator: "\r\n")
+                    var headers: [String: String] = [:]
+                    for line in head.dropFirst() {
+                        let parts = line.split(separator: ":", maxSplits: 1)
+                        if parts.count == 2 { headers[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces) }
+                    }
+                    let status = Int(head.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+                    let body = String(received[split.upperBound...])
+                    let length = Int(headers["content-length"] ?? "") ?? 0
+                    if status == 101 || body.utf8.count >= length {
+                        return Response(status: status, headers: headers, body: body)
+                    }
+                }
+            }
+            throw TestFailure("connection closed before a full response: \(received)")
+        }
+    }
+}

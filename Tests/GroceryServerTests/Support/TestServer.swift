@@ -1,0 +1,66 @@
+import Foundation
+import GroceryServer
+import Logging
+import Testing
+
+/// A real GroceryServer in this process on 127.0.0.1 with free ports and a throw-away database.
+final class TestServer: Sendable {
+    let server: GroceryServer
+    let ports: RunningPorts
+    private let task: Task<Void, any Error>
+
+    var walmartURL: String { "ws://127.0.0.1:\(ports.walmart)/ws/walmart" }
+    var groceryURL: String { "ws://127.0.0.1:\(ports.grocery)/ws/grocery" }
+    var trpcURL: String { "ws://127.0.0.1:\(ports.walmart)/trpc-ws" }
+
+    private init(server: GroceryServer, ports: RunningPorts, task: Task<Void, any Error>) {
+        self.server = server
+        self.ports = ports
+        self.task = task
+    }
+
+    static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+        var configuration = ServerConfiguration()
+        configuration.walmartPort = 0
+        configuration.groceryPort = 0
+        configuration.databasePath = ":memory:"
+        configuration.shutdownGrace = .seconds(2)
+        configure(&configuration)
+        var logger = Logger(label: "test.server")
+        logger.logLevel = .warning
+        let server = try GroceryServer(configuration: configuration, logger: logger)
+        let (stream, continuation) = AsyncStream<RunningPorts>.makeStream()
+        let task = Task {
+            try await server.run(gracefulShutdownSignals: []) { ports in continuation.yield(ports) }
+        }
+        var iterator = stream.makeAsyncIterator()
+        guard let ports = await iterator.next() else { throw TestFailure("server did not start") }
+        return TestServer(server: server, ports: ports, task: task)
+    }
+
+    /// Graceful shutdown, and waits for `run` to return.
+    func stop() async throws {
+        await server.shutdown()
+        try await task.value
+    }
+}
+
+/// A test-side failure with a message.
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `body` against a fresh server and always stops it.
+func withServer(
+    _ configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (TestServer) async throws -> Void
+) async throws {
+    let server = try await TestServer.start(configure)
+    do {
+        try await body(server)
+    } catch {
+        try? await server.stop()
+        throw error
+    }
+    try await server.stop()
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// Reads the next frame as a JSON object.
+func nextJSON(_ socket: TestSocket) async throws -> [String: Any] {
+    guard let text = try await socket.next(), let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+        throw TestFailure("expected a JSON object")
+    }
+    return object
+}
+
+func trpc(_ id: Int, _ method: String, _ path: String, _ input: Any? = nil) -> String {
+    var params: [String: Any] = ["path": path]
+    if let input { params["input"] = input }
+    let object: [String: Any] = ["id": id, "jsonrpc": "2.0", "method": method, "params": params]
+    return String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+}
+
+@Suite("tRPC over WebSocket")
+struct TRPCTests {
+    @Test("query nlp.parse and products.search answer with result.type data")
+    func queries() async throws {
+        try await withServer { server in
+            let socket = try await TestSocket.connect(server.trpcURL)
+            socket.send(trpc(1, "query", "nlp.parse", ["text": "add 2 gallons of milk"]))
+            let parsed = try await nextJSON(socket)
+            #expect(parsed["id"] as? Int == 1)
+            #expect(parsed["jsonrpc"] as? String == "2.0")
+            let result = try #require(parsed["result"] as? [String: Any])
+            #expect(result["type"] as? String == "data")
+            #expect((result["data"] as? [String: Any])?["intent"] as? String == "add")
+
+            socket.send(trpc(2, "query", "products.search", ["json": ["query": "oat milk", "limit": 3]]))
+            let found = try #require(((try await nextJSON(socket))["result"] as? [String: Any])?["data"] as? [[String: Any]])
+            #expect(!found.isEmpty && found.count <= 3)
+            #expect((found.first?["name"] as? String)?.contains("Oat Milk") == true)
+            try await socket.close()
+        }
+    }
+
+    @Test("mutations change the cart; cart.onChange streams started, data, and stopped")
+    func subscription() async throws {
+        try await withServer { server in
+            let socket = try await TestSocket.connect(server.trpcURL + "?userId=ivy")
+            socket.send(trpc(10, "subscription", "cart.onChange"))
+            #expect(((try await nextJSON(socket))["result"] as? [String: Any])?["type"] as? String == "started")
+            let initial = try await nextJSON(socket)
+            #expect(((initial["result"] as? [String: Any])?["data"] as? [String: Any])?["version"] as? Int == 0)
+
+            socket.send(trpc(11, "mutation", "cart.add", ["productId": "banana", "quantity": 2, "id": "t-1"]))
+            var frames = [try await nextJSON(socket), try await nextJSON(socket)]
+            frames.sort { ($0["id"] as? Int ?? 0) < ($1["id"] as? Int ?? 0) }
+            #expect(frames.map { $0["id"] as? Int } == [10, 11])
+            let pushed = try #require((frames[0]["result"] as? [String: Any])?["data"] as? [String: Any])
+            #expect(pushed["version"] as? Int == 1)
+
+            // A grocery-channel client of the same user sees the same cart.
+            let (grocery, cart) = try await groceryClient(server, user: "ivy")
+            #expect(cart.items.first?.quantity == 2)
+            try await grocery.close()
+
+            socket.send(#"{"id":10,"method":"subscription.stop"}"#)
+            #expect(((try await nextJSON(socket))["result"] as? [String: Any])?["type"] as? String == "stopped")
+            socket.send(trpc(12, "mutation", "cart.clear", [:]))
+            let cleared = try await nextJSON(socket)
+            #expect(cleared["id"] as? Int == 12)  // and no data for the stopped subscription
+            socket.send(trpc(13, "query", "cart.get"))
+            #expect((((try await nextJSON(socket))["result"] as? [String: Any])?["data"] as? [String: Any])?["items"] as? [Any] != nil)
+            try await socket.close()
+        }
+    }
+
+    @Test("connectionParams choose the user")
+    func connectionParams() async throws {
+        try await withServer { server in
+            let socket = try await TestSocket.connect(server.trpcURL)
+            socket.send(#"{"method":"connectionParams","data":{"userId":"jade"}}"#)
+            socket.send(trpc(1, "mutation", "cart.add", ["productId": "banana", "quantity": 1]))
+            _ = try await nextJSON(socket)
+            let (grocery, cart) = try await groceryClient(server, user: "jade")
+            #expect(cart.items.count == 1)
+            try await grocery.close()
+            try await socket.close()
+        }
+    }
+
+    @Test(
+        "bad requests get tRPC's error shape",
+        arguments: [
+            ("not json", -32700, "PARSE_ERROR"),
+            (trpc(5, "query", "nope.nothing"), -32004, "NOT_FOUND"),
+            (trpc(6, "mutation", "nlp.parse", ["text": "x"]), -32005, "METHOD_NOT_SUPPORTED"),
+            (trpc(7, "query", "nlp.parse", [:]), -32600, "BAD_REQUEST"),
+            (trpc(8, "mutation", "cart.add", ["productId": "no-such-thing"]), -32004, "NOT_FOUND"),
+            (#"{"id":9,"method":"teleport"}"#, -32005, "METHOD_NOT_SUPPORTED"),
+        ])
+    func errors(_ frame: String, _ number: Int, _ code: String) async throws {
+        try await withServer { server in
+            let socket = try await TestSocket.connect(server.trpcURL)
+            socket.send(frame)
+            let reply = try await nextJSON(socket)
+            let error = try #require(reply["error"] as? [String: Any])
+            #expect(error["code"] as? Int == number)
+            #expect(!(error["message"] as? String ?? "").isEmpty)
+            let data = try #require(error["data"] as? [String: Any])
+            #expect(data["code"] as? String == code)
+            #expect(data["httpStatus"] as? Int != nil)
+            try await socket.close()
+        }
+    }
+}
