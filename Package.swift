@@ -68,14 +68,26 @@ let package = Package(
             dependencies: ["GroceryNLP", "GroceryProtocol"],
             resources: [.copy("Fixtures")]
         ),
+        // Real clients for tests: a WebSocket client driven step by step, raw HTTP and raw frames.
+        .target(
+            name: "GroceryTestSupport",
+            dependencies: [
+                "GroceryProtocol",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/GroceryTestSupport"
+        ),
         .testTarget(
             name: "GroceryServerTests",
             dependencies: [
                 "GroceryServer",
                 "GroceryProtocol",
-                .product(name: "WSClient", package: "swift-websocket"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "GroceryTestSupport",
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,8 +96,8 @@ let package = Package(
         .testTarget(
             name: "groceryTests",
             dependencies: [
-                "grocery",
-                .product(name: "WSClient", package: "swift-websocket"),
+                "grocery", "GroceryProtocol", "GroceryTestSupport",
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             exclude: ["Golden"]
         ),

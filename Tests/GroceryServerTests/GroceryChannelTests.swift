@@ -1,5 +1,6 @@
 import Foundation
 import GroceryProtocol
+import GroceryTestSupport
 import Testing
 
 /// Connects to the grocery channel as `user` and reads welcome and the first cart.

@@ -1,6 +1,8 @@
 import Foundation
 import GroceryProtocol
 import HTTPTypes
+import GroceryTestSupport
+import NIOWebSocket
 import Testing
 
 @Suite("Security and limits")

@@ -1,4 +1,5 @@
 import Foundation
+import GroceryTestSupport
 import Testing
 
 /// Reads the next frame as a JSON object.

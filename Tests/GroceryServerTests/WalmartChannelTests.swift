@@ -1,5 +1,6 @@
 import Foundation
 import GroceryProtocol
+import GroceryTestSupport
 import Testing
 
 @Suite("Walmart channel")

@@ -23,12 +23,15 @@ enum GroceryProcess {
         return candidates[0].appendingPathComponent("grocery")
     }()
 
-    static func run(_ arguments: [String], stdin: Data? = nil, directory: URL? = nil) throws -> Outcome {
+    static func run(
+        _ arguments: [String], stdin: Data? = nil, directory: URL? = nil, environment extra: [String: String] = [:]
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["COLUMNS"] = "80"  // help text wraps to a fixed width
+        environment.merge(extra) { $1 }
         process.environment = environment
         if let directory { process.currentDirectoryURL = directory }
         let output = Pipe()

@@ -1,5 +1,6 @@
 import Foundation
 import GroceryServer
+import GroceryTestSupport
 import Logging
 import Testing
 
@@ -45,11 +46,6 @@ final class TestServer: Sendable {
     }
 }
 
-/// A test-side failure with a message.
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// Runs `body` against a fresh server and always stops it.
 func withServer(

@@ -4,21 +4,21 @@ import NIOPosix
 
 /// Sends raw HTTP/1.1 over a real TCP connection and reads the response head, for
 /// statuses a WebSocket client library hides (403, 404, 429, 503) and for `/health`.
-enum RawHTTP {
-    struct Response {
-        var status: Int
-        var headers: [String: String]
-        var body: String
+public enum RawHTTP {
+    public struct Response {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
     }
 
-    static func upgrade(port: Int, path: String, headers: [String: String] = [:]) async throws -> Response {
+    public static func upgrade(port: Int, path: String, headers: [String: String] = [:]) async throws -> Response {
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         return try await send(port: port, request + "\r\n")
     }
 
-    static func get(port: Int, path: String) async throws -> Response {
+    public static func get(port: Int, path: String) async throws -> Response {
         try await send(port: port, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
     }
 

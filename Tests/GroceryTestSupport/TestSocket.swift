@@ -7,7 +7,7 @@ import Synchronization
 import WSClient
 
 /// Frames received and not yet read, with at most one reader waiting.
-final class FrameQueue: Sendable {
+public final class FrameQueue: Sendable {
     private struct State {
         var buffer: [String] = []
         var finished = false
@@ -17,7 +17,9 @@ final class FrameQueue: Sendable {
 
     private let state = Mutex(State())
 
-    func push(_ text: String) {
+    public init() {}
+
+    public func push(_ text: String) {
         state.withLock { state in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -28,7 +30,7 @@ final class FrameQueue: Sendable {
         }
     }
 
-    func finish() {
+    public func finish() {
         state.withLock { state in
             state.finished = true
             if let waiter = state.waiter {
@@ -39,7 +41,7 @@ final class FrameQueue: Sendable {
     }
 
     /// `.some(text)`: a frame; `.some(nil)`: the connection ended; `nil`: timed out.
-    func next(timeout: Duration) async -> String?? {
+    public func next(timeout: Duration) async -> String?? {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -73,7 +75,7 @@ final class FrameQueue: Sendable {
 
 /// A real WebSocket client (swift-websocket) driven step by step: send, then await
 /// the next frame with a deadline, then see how the server closed.
-final class TestSocket: Sendable {
+public final class TestSocket: Sendable {
     private let outbound: AsyncStream<String>.Continuation
     private let frames: FrameQueue
     private let task: Task<WebSocketCloseFrame?, any Error>
@@ -84,7 +86,7 @@ final class TestSocket: Sendable {
         self.task = task
     }
 
-    static func connect(_ url: String, headers: HTTPFields = [:], maxFrameSize: Int = 1 << 20) async throws -> TestSocket {
+    public static func connect(_ url: String, headers: HTTPFields = [:], maxFrameSize: Int = 1 << 20) async throws -> TestSocket {
         let (toServer, toServerContinuation) = AsyncStream<String>.makeStream()
         let frames = FrameQueue()
         let (opened, openedContinuation) = AsyncStream<Void>.makeStream()
@@ -119,17 +121,17 @@ final class TestSocket: Sendable {
         return TestSocket(outbound: toServerContinuation, frames: frames, task: task)
     }
 
-    func send(_ text: String) { outbound.yield(text) }
-    func send(_ message: ClientMessage) { outbound.yield(message.encoded()) }
+    public func send(_ text: String) { outbound.yield(text) }
+    public func send(_ message: ClientMessage) { outbound.yield(message.encoded()) }
 
     /// The next text frame, or nil when the connection ended; fails after `timeout`.
-    func next(timeout: Duration = .seconds(5)) async throws -> String? {
+    public func next(timeout: Duration = .seconds(5)) async throws -> String? {
         guard let frame = await frames.next(timeout: timeout) else { throw TestFailure("no frame within \(timeout)") }
         return frame
     }
 
     /// The next frame decoded as a server message.
-    func nextMessage(timeout: Duration = .seconds(5)) async throws -> ServerMessage? {
+    public func nextMessage(timeout: Duration = .seconds(5)) async throws -> ServerMessage? {
         guard let text = try await next(timeout: timeout) else { return nil }
         guard let message = ServerMessage.decode(Data(text.utf8)) else { throw TestFailure("not a server message: \(text)") }
         return message
@@ -137,13 +139,19 @@ final class TestSocket: Sendable {
 
     /// Closes from the client side (1000) and returns how the server answered.
     @discardableResult
-    func close() async throws -> WebSocketCloseFrame? {
+    public func close() async throws -> WebSocketCloseFrame? {
         outbound.finish()
         return try await task.value
     }
 
     /// Waits for the server to close; returns its close frame.
-    func closed() async throws -> WebSocketCloseFrame? {
+    public func closed() async throws -> WebSocketCloseFrame? {
         try await task.value
     }
+}
+
+/// A test-side failure with a message.
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -3,10 +3,10 @@ import NIOPosix
 
 /// A hand-written WebSocket client for frames a correct library refuses to send
 /// (invalid UTF-8 in a text frame).
-enum RawWebSocket {
+public enum RawWebSocket {
     /// Upgrades, sends one masked text frame with exactly `bytes`, and returns the code
     /// of the close frame the server answers with.
-    static func closeCodeAfterText(port: Int, path: String, bytes: [UInt8]) async throws -> Int? {
+    public static func closeCodeAfterText(port: Int, path: String, bytes: [UInt8]) async throws -> Int? {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }

@@ -1,0 +1,78 @@
+import Foundation
+import GroceryTestSupport
+import Synchronization
+
+/// `grocery serve` as a real child process on free ports, with its output collected.
+final class ServeProcess: Sendable {
+    let process: Process
+    let walmartPort: Int
+    let groceryPort: Int
+    private let output: Output
+
+    private final class Output: Sendable {
+        let stdout = Mutex("")
+        let stderr = Mutex("")
+    }
+
+    var walmartURL: String { "ws://127.0.0.1:\(walmartPort)/ws/walmart" }
+    var groceryURL: String { "ws://127.0.0.1:\(groceryPort)/ws/grocery" }
+    var standardError: String { output.stderr.withLock { $0 } }
+
+    private init(process: Process, walmartPort: Int, groceryPort: Int, output: Output) {
+        self.process = process
+        self.walmartPort = walmartPort
+        self.groceryPort = groceryPort
+        self.output = output
+    }
+
+    /// Starts `grocery serve --walmart-port 0 --grocery-port 0 ARGS` and waits for its ports.
+    static func start(_ arguments: [String]) async throws -> ServeProcess {
+        let process = Process()
+        process.executableURL = GroceryProcess.executable
+        process.arguments = ["serve", "--walmart-port", "0", "--grocery-port", "0"] + arguments
+        let output = Output()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        stdout.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            output.stdout.withLock { $0 += text }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            output.stderr.withLock { $0 += text }
+        }
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let text = output.stdout.withLock { $0 }
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("grocery server listening:") }) {
+                let numbers = line.split(separator: " ").compactMap { part -> Int? in
+                    part.split(separator: "=").last.flatMap { Int($0) }
+                }
+                if numbers.count == 2 {
+                    return ServeProcess(process: process, walmartPort: numbers[0], groceryPort: numbers[1], output: output)
+                }
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        process.terminate()
+        throw TestFailure("grocery serve did not start: \(output.stderr.withLock { $0 })")
+    }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// The exit status once the process has ended, or nil if it is still running after `timeout`.
+    func exitStatus(within timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning { return nil }
+        return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
+    }
+}
