@@ -59,6 +59,7 @@ let package = Package(
                 "GroceryNLP",
                 "GroceryServer",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

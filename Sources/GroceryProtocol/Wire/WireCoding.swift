@@ -11,12 +11,8 @@ public struct WireDecodingError: Error, Sendable, Equatable {
 }
 
 extension ClientMessage {
-    private struct Envelope: Decodable {
-        var type: String
-        var id: String?
-    }
-
     private struct Fields: Decodable {
+        var type: String
         var id: String?
         var text: String?
         var sessionId: String?
@@ -28,22 +24,20 @@ extension ClientMessage {
 
     /// Reads a JSON text frame. Throws ``WireDecodingError`` with the code to reply with.
     public static func decode(_ data: Data) throws(WireDecodingError) -> ClientMessage {
-        let decoder = JSONDecoder()
-        let envelope: Envelope
-        do {
-            envelope = try decoder.decode(Envelope.self, from: data)
-        } catch {
-            if (try? JSONSerialization.jsonObject(with: data)) is [String: Any] {
-                throw WireDecodingError(code: .invalidField, id: nil, message: "\"type\" must be a string")
-            }
-            throw WireDecodingError(code: .badJSON, id: nil, message: "the frame is not a JSON object")
-        }
         let fields: Fields
         do {
-            fields = try decoder.decode(Fields.self, from: data)
+            fields = try JSONDecoder().decode(Fields.self, from: data)
         } catch {
-            throw WireDecodingError(code: .invalidField, id: envelope.id, message: "a field has the wrong type")
+            // Only a failure needs the slower look at what kind of failure it was.
+            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                throw WireDecodingError(code: .badJSON, id: nil, message: "the frame is not a JSON object")
+            }
+            guard let type = object["type"] as? String else {
+                throw WireDecodingError(code: .invalidField, id: nil, message: "\"type\" must be a string")
+            }
+            throw WireDecodingError(code: .invalidField, id: object["id"] as? String, message: "a field of \(type) has the wrong type")
         }
+        let envelope = fields
         func require<T>(_ value: T?, _ name: String) throws(WireDecodingError) -> T {
             guard let value else {
                 throw WireDecodingError(code: .invalidField, id: envelope.id, message: "\(envelope.type) needs \"\(name)\"")
@@ -74,47 +68,74 @@ extension ClientMessage {
 
     /// The JSON text of this message.
     public func encoded() -> String {
-        var object: [String: Any] = [:]
-        switch self {
-        case .hello(let hello):
-            object = ["type": "hello", "userId": hello.userId]
-            if let session = hello.sessionId { object["sessionId"] = session }
-        case .nlpQuery(let id, let text):
-            object = ["type": "nlp.query", "id": id, "text": text]
-        case .ping(let ts):
-            object = ["type": "ping", "ts": ts]
-        case .cart(let command):
-            object = ["type": command.action.rawValue, "id": command.id]
-            if let product = command.productId { object["productId"] = product }
-            if let quantity = command.quantity { object["quantity"] = quantity }
+        var json = JSONWriter()
+        json.object { json in
+            switch self {
+            case .hello(let hello):
+                json.field("type", "hello")
+                if let session = hello.sessionId { json.field("sessionId", session) }
+                json.field("userId", hello.userId)
+            case .nlpQuery(let id, let text):
+                json.field("type", "nlp.query")
+                json.field("id", id)
+                json.field("text", text)
+            case .ping(let ts):
+                json.field("type", "ping")
+                json.field("ts", ts)
+            case .cart(let command):
+                json.field("type", command.action.rawValue)
+                json.field("id", command.id)
+                if let product = command.productId { json.field("productId", product) }
+                if let quantity = command.quantity { json.field("quantity", quantity) }
+            }
         }
-        return WireJSON.string(object)
+        return json.text
     }
 }
 
 extension ServerMessage {
     /// The JSON text of this message.
     public func encoded() -> String {
-        switch self {
-        case .welcome(let sessionId, let resumed, let heartbeatMs):
-            return WireJSON.string(["type": "welcome", "sessionId": sessionId, "resumed": resumed, "heartbeatMs": heartbeatMs])
-        case .ack(let id):
-            return WireJSON.string(["type": "ack", "id": id])
-        case .nlpResult(let id, let result):
-            return "{\"type\":\"nlp.result\",\"id\":\(WireJSON.quoted(id)),\"result\":\(WireJSON.encode(result))}"
-        case .cart(let snapshot):
-            var text = WireJSON.encode(snapshot)
-            text.insert(contentsOf: "\"type\":\"cart\",", at: text.index(after: text.startIndex))
-            return text
-        case .order(let id, let orderId, let total, let itemCount):
-            return WireJSON.string(["type": "order", "id": id, "orderId": orderId, "total": total, "itemCount": itemCount])
-        case .pong(let ts):
-            return WireJSON.string(["type": "pong", "ts": ts])
-        case .error(let id, let code, let message):
-            return WireJSON.string(["type": "error", "id": id ?? NSNull(), "code": code.rawValue, "message": message])
-        case .reconnect(let retryAfterMs):
-            return WireJSON.string(["type": "reconnect", "retryAfterMs": retryAfterMs])
+        var json = JSONWriter()
+        json.object { json in
+            switch self {
+            case .welcome(let sessionId, let resumed, let heartbeatMs):
+                json.field("type", "welcome")
+                json.field("sessionId", sessionId)
+                json.field("resumed", resumed)
+                json.field("heartbeatMs", heartbeatMs)
+            case .ack(let id):
+                json.field("type", "ack")
+                json.field("id", id)
+            case .nlpResult(let id, let result):
+                json.field("type", "nlp.result")
+                json.field("id", id)
+                json.key("result")
+                result.write(to: &json)
+            case .cart(let snapshot):
+                json.field("type", "cart")
+                snapshot.writeFields(to: &json)
+            case .order(let id, let orderId, let total, let itemCount):
+                json.field("type", "order")
+                json.field("id", id)
+                json.field("orderId", orderId)
+                json.field("total", total)
+                json.field("itemCount", itemCount)
+            case .pong(let ts):
+                json.field("type", "pong")
+                json.field("ts", ts)
+            case .error(let id, let code, let message):
+                json.field("type", "error")
+                json.key("id")
+                if let id { json.string(id) } else { json.null() }
+                json.field("code", code.rawValue)
+                json.field("message", message)
+            case .reconnect(let retryAfterMs):
+                json.field("type", "reconnect")
+                json.field("retryAfterMs", retryAfterMs)
+            }
         }
+        return json.text
     }
 
     /// Reads a server frame (used by clients and tests).
@@ -151,23 +172,5 @@ extension ServerMessage {
 
     private struct NLPResultEnvelope: Decodable {
         var result: NLPResult
-    }
-}
-
-/// JSON helpers shared by the wire types.
-enum WireJSON {
-    static func string(_ object: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-    }
-
-    static func quoted(_ text: String) -> String {
-        string(["s": text]).dropFirst(5).dropLast().description
     }
 }

@@ -8,7 +8,7 @@ enum CartBroadcast {
         for connection in context.registry.connections(of: userId, kind: .grocery) {
             connection.send(frame)
         }
-        let data = TRPCWire.json(cart)
+        let data = cart.json()
         for (connection, subscriptions) in context.registry.cartSubscribers(of: userId) {
             for id in subscriptions {
                 connection.send(TRPCWire.result(idJSON: id, type: "data", dataJSON: data))

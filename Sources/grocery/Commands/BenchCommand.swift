@@ -1,10 +1,10 @@
 import ArgumentParser
 
 /// `grocery bench`: measurements, never tests.
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure parts of grocery and print the figures (see docs/BENCHMARKS.md).",
-        subcommands: [BenchNLPCommand.self]
+        subcommands: [BenchNLPCommand.self, BenchLoadCommand.self]
     )
 }
