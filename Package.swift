@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
     ],
     targets: [
         // ncursesw, for the terminal UI (DESIGN §1). Apt provides it as libncurses-dev.
@@ -52,12 +53,24 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "GroceryClient",
+            dependencies: [
+                "GroceryProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "grocery",
             dependencies: [
                 "GroceryProtocol",
                 "GroceryNLP",
                 "GroceryServer",
+                "GroceryClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -92,6 +105,16 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "GroceryClientTests",
+            dependencies: [
+                "GroceryClient",
+                "GroceryProtocol",
+                "GroceryServer",
+                "GroceryTestSupport",
+                .product(name: "Clocks", package: "swift-clocks"),
             ]
         ),
         .testTarget(

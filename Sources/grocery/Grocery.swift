@@ -12,7 +12,7 @@ struct Grocery: AsyncParsableCommand {
             natural-language engine understands; `grocery bench nlp` measures it.
             """,
         version: "0.1.0",
-        subcommands: [ServeCommand.self, NLPCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, PipeCommand.self, NLPCommand.self, BenchCommand.self]
     )
 
     /// Runs the command line, with usage errors exiting 2 (DESIGN §2) rather than 64.

@@ -1,0 +1,22 @@
+import Foundation
+
+/// What a client front end (`grocery pipe`, the TUI) is told (DESIGN §2).
+public struct ClientConfiguration: Sendable {
+    /// The walmart channel.
+    public var walmartURL = "ws://127.0.0.1:3001/ws/walmart"
+    /// The grocery channel.
+    public var groceryURL = "ws://127.0.0.1:3002/ws/grocery"
+    /// Whose cart.
+    public var userId: String
+    /// Connection rules for both channels.
+    public var channel = ChannelOptions()
+    /// Where the outbound queue is kept; nil keeps it in memory.
+    public var queueFile: URL?
+    /// Most messages the queue holds.
+    public var queueCapacity = 1000
+
+    /// A configuration for `userId` with the defaults.
+    public init(userId: String) {
+        self.userId = userId
+    }
+}

@@ -1,0 +1,19 @@
+import GroceryProtocol
+
+/// What the client core reports to a front end, in order.
+public enum ClientEvent: Sendable, Equatable {
+    /// A channel's state changed.
+    case state(channel: String, ConnectionState)
+    /// The NLP answer to a query.
+    case result(id: String, NLPResult)
+    /// The cart, after welcome and after every change.
+    case cart(CartSnapshot)
+    /// A message was written to the queue; `depth` messages wait now.
+    case queued(id: String, depth: Int)
+    /// A message got its reply and left the queue.
+    case delivered(id: String)
+    /// A checkout recorded an order.
+    case order(id: String, orderId: Int, total: Double)
+    /// Something went wrong that the user should see.
+    case error(code: String, message: String)
+}

@@ -1,0 +1,170 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import Synchronization
+
+/// The real transport: swift-nio's WebSocket client upgrade, so that what the client
+/// core needs is visible — the HTTP status and `Retry-After` of a refused upgrade
+/// (403 fails at once, 429/503 waits), and an attempt that can be abandoned at any
+/// point by cancellation (the core's connect timeout runs on its own clock).
+public struct NIOWebSocketTransport: Transport {
+    /// Largest message accepted from the server.
+    public var maxMessageBytes = 1 << 20
+    private let group: any EventLoopGroup
+
+    /// A transport on NIO's shared event loops.
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.group = group
+    }
+
+    private enum Upgrade: Sendable {
+        case websocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>)
+        case refused
+    }
+
+    public func connect(to url: String) async throws(TransportError) -> any TransportConnection {
+        guard let parsed = URLComponents(string: url), let host = parsed.host, ["ws"].contains(parsed.scheme) else {
+            throw .connectFailed("unsupported URL \(url) (expected ws://host:port/path)")
+        }
+        let port = parsed.port ?? 80
+        let path = (parsed.percentEncodedPath.isEmpty ? "/" : parsed.percentEncodedPath) + (parsed.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let response = ResponseHead()
+        let opened = OpenedChannel()
+        let maxMessageBytes = self.maxMessageBytes
+        do {
+            return try await withTaskCancellationHandler {
+                let upgrade = try await ClientBootstrap(group: group)
+                    .connectTimeout(.seconds(10))
+                    .connect(host: host, port: port) { channel in
+                        opened.set(channel)
+                        return channel.eventLoop.makeCompletedFuture {
+                            try Self.configure(channel, host: host, port: port, path: path, response: response)
+                        }
+                    }
+                switch try await upgrade.get() {
+                case .websocket(let channel):
+                    if Task.isCancelled {
+                        try? await channel.channel.close()
+                        throw TransportError.connectFailed("cancelled")
+                    }
+                    return NIOWebSocketConnection(channel: channel, maxMessageBytes: maxMessageBytes)
+                case .refused:
+                    let head = response.value
+                    throw TransportError.refused(status: head?.status ?? 0, retryAfter: head?.retryAfter)
+                }
+            } onCancel: {
+                opened.close()
+            }
+        } catch let error as TransportError {
+            opened.close()
+            throw error
+        } catch {
+            opened.close()
+            throw .connectFailed(Self.describe(error))
+        }
+    }
+
+    private static func configure(
+        _ channel: any Channel, host: String, port: Int, path: String, response: ResponseHead
+    ) throws -> EventLoopFuture<Upgrade> {
+        let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(
+            maxFrameSize: 1 << 20,
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    .websocket(try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel))
+                }
+            })
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: "\(host):\(port)")
+        headers.add(name: "Content-Length", value: "0")
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers)
+        let configuration = NIOTypedHTTPClientUpgradeConfiguration<Upgrade>(
+            upgradeRequestHead: head, upgraders: [upgrader],
+            notUpgradingCompletionHandler: { channel in
+                channel.close(promise: nil)
+                return channel.eventLoop.makeSucceededFuture(.refused)
+            })
+        let result = try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
+            configuration: .init(upgradeConfiguration: configuration))
+        let upgradeHandler = try channel.pipeline.syncOperations.handler(type: NIOTypedHTTPClientUpgradeHandler<Upgrade>.self)
+        try channel.pipeline.syncOperations.addHandler(ResponseHeadRecorder(response: response), position: .before(upgradeHandler))
+        return result
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as ChannelError where error == .connectTimeout(.seconds(10)):
+            "TCP connect timed out"
+        case let error as IOError:
+            "cannot connect: \(error.description)"
+        case let error as NIOConnectionError:
+            if let io = error.connectionErrors.first?.error as? IOError, io.errnoCode == ECONNREFUSED {
+                "connection refused (is the server running?)"
+            } else {
+                "cannot connect: \(error.dnsAAAAError ?? error.dnsAError ?? error.connectionErrors.first?.error ?? error)"
+            }
+        default:
+            "cannot connect: \(error)"
+        }
+    }
+}
+
+/// The status and `Retry-After` of the upgrade response, recorded before the upgrader
+/// consumes it (its "not upgrading" callback does not get the head).
+final class ResponseHead: Sendable {
+    struct Value: Sendable {
+        var status: Int
+        var retryAfter: Duration?
+    }
+
+    private let box = Mutex<Value?>(nil)
+    var value: Value? { box.withLock { $0 } }
+    func set(_ value: Value) { box.withLock { $0 = value } }
+}
+
+/// Reads the response head, passes it on, and leaves the pipeline, so WebSocket bytes
+/// after a successful upgrade never reach it.
+private final class ResponseHeadRecorder: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundOut = HTTPClientResponsePart
+
+    private let response: ResponseHead
+
+    init(response: ResponseHead) {
+        self.response = response
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data) {
+            let retryAfter = head.headers.first(name: "retry-after").flatMap(Int.init).map { Duration.seconds($0) }
+            response.set(.init(status: Int(head.status.code), retryAfter: retryAfter))
+            context.fireChannelRead(data)
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+            return
+        }
+        context.fireChannelRead(data)
+    }
+}
+
+/// The channel of an attempt in progress, so cancellation can close it.
+private final class OpenedChannel: Sendable {
+    private let state = Mutex<(channel: (any Channel)?, closed: Bool)>((nil, false))
+
+    func set(_ channel: any Channel) {
+        let close = state.withLock { state in
+            state.channel = channel
+            return state.closed
+        }
+        if close { channel.close(promise: nil) }
+    }
+
+    func close() {
+        let channel = state.withLock { state in
+            state.closed = true
+            return state.channel
+        }
+        channel?.close(promise: nil)
+    }
+}

@@ -1,0 +1,44 @@
+/// Opens WebSocket connections. The real one is ``NIOWebSocketTransport``; tests of the
+/// state machine use a fake.
+public protocol Transport: Sendable {
+    /// Opens a connection (TCP and WebSocket handshake). Cancelling the calling task
+    /// abandons the attempt and closes whatever was opened.
+    func connect(to url: String) async throws(TransportError) -> any TransportConnection
+}
+
+/// One open WebSocket connection.
+public protocol TransportConnection: Sendable {
+    /// Sends a text frame.
+    func send(_ text: String) async throws(TransportError)
+    /// The next event: a text message, or how the connection ended.
+    func receive() async -> TransportEvent
+    /// Closes with `code` (idempotent); returns once the socket is gone.
+    func close(code: UInt16, reason: String) async
+}
+
+/// What arrives on a connection.
+public enum TransportEvent: Sendable, Equatable {
+    /// A complete text message.
+    case text(String)
+    /// The connection ended: the peer's close code (1006 when there was no close frame).
+    case closed(code: UInt16, reason: String)
+}
+
+/// Why a connection could not be opened or used.
+public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The upgrade was answered with an HTTP status instead of 101.
+    case refused(status: Int, retryAfter: Duration?)
+    /// TCP connect, TLS or handshake failed.
+    case connectFailed(String)
+    /// The connection is closed.
+    case closed
+
+    public var description: String {
+        switch self {
+        case .refused(let status, let retryAfter):
+            "upgrade refused with HTTP \(status)" + (retryAfter.map { ", retry after \($0.wholeMilliseconds) ms" } ?? "")
+        case .connectFailed(let reason): reason
+        case .closed: "connection closed"
+        }
+    }
+}

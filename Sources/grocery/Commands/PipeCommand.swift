@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import GroceryClient
+import GroceryProtocol
+
+/// `grocery pipe`: the headless client for scripts (DESIGN §2).
+struct PipeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipe",
+        abstract: "Headless client: queries from stdin, JSON-lines events to stdout.",
+        discussion: """
+            Reads one NLP query a line from standard input and writes one JSON object a
+            line: state changes, results, cart, queued, delivered, errors, each with "t"
+            (ms since start) and "event". At end of input it waits until every queued
+            message is acknowledged, at most --drain-timeout-ms.
+            Exit codes: 0 all delivered, 1 some not delivered at the drain timeout,
+            2 usage error, 3 every channel gave up.
+            """
+    )
+
+    @OptionGroup var client: ClientOptions
+
+    @Option(help: "At end of input, wait at most this long for the queue to empty, ms. (env: GROCERY_DRAIN_TIMEOUT_MS, default 30000)")
+    var drainTimeoutMs: Int?
+
+    func run() async throws {
+        let configuration = try client.configuration()
+        let drain = try EnvironmentOption(environment: ProcessInfo.processInfo.environment)
+            .value(drainTimeoutMs, "GROCERY_DRAIN_TIMEOUT_MS", default: 30_000) { Int($0).flatMap { $0 >= 0 ? $0 : nil } }
+        let core: GroceryClient
+        do {
+            core = try GroceryClient(configuration: configuration, clock: processClock)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let printer = PipePrinter()
+        let outcome = await PipeSession(core: core, printer: printer, drainTimeout: .milliseconds(drain)).run()
+        throw ExitCode(outcome)
+    }
+}
