@@ -1,0 +1,80 @@
+import Clocks
+import Foundation
+import GroceryProtocol
+
+@testable import GroceryClient
+
+/// A channel on a fake transport and a test clock, with its events recorded.
+final class Harness: Sendable {
+    let clock = TestClock<Duration>()
+    let transport = FakeTransport()
+    let channel: ReconnectingChannel
+    let clientClock: AnyClientClock<TestClock<Duration>>
+    private let recorder: Task<Void, Never>
+    private let seen = RecordedStates()
+
+    init(options: ChannelOptions = Harness.noJitter(), seed: UInt64 = 1) {
+        clientClock = AnyClientClock(clock)
+        channel = ReconnectingChannel(
+            name: "test", url: "ws://fake/ws", hello: .init(sessionId: "s", userId: "u"), transport: transport, clock: clientClock,
+            random: SharedRandom(seed: seed), options: options)
+        let seen = self.seen
+        let channel = self.channel
+        recorder = Task {
+            for await event in channel.events {
+                if case .state(let state) = event { seen.append(state) }
+            }
+        }
+    }
+
+    static func noJitter() -> ChannelOptions {
+        var options = ChannelOptions()
+        options.policy.jitter = 0
+        return options
+    }
+
+    var states: [ConnectionState] { seen.all }
+
+    /// Yields until `condition` holds, advancing the test clock by `step` between tries
+    /// (never more than `limit` in all). No real time passes.
+    func advance(until condition: @Sendable () async -> Bool, step: Duration = .milliseconds(100), limit: Duration = .seconds(120)) async throws {
+        var advanced = Duration.zero
+        while true {
+            for _ in 0..<20 {
+                if await condition() { return }
+                await Task.yield()
+            }
+            guard advanced < limit else { throw HarnessFailure("condition not reached within \(limit) of test time; states: \(states)") }
+            await clock.advance(by: step)
+            advanced += step
+        }
+    }
+
+    /// Waits (yielding, no clock) until the channel is in a state matching `matches`.
+    func state(_ matches: @Sendable (ConnectionState) -> Bool) async throws -> ConnectionState {
+        for _ in 0..<10_000 {
+            let current = await channel.state
+            if matches(current) { return current }
+            await Task.yield()
+        }
+        throw HarnessFailure("state not reached; now \(await channel.state); seen \(states)")
+    }
+
+    func finish() async {
+        await channel.close()
+        await recorder.value
+    }
+}
+
+final class RecordedStates: Sendable {
+    private let states = Mutex<[ConnectionState]>([])
+    func append(_ state: ConnectionState) { states.withLock { $0.append(state) } }
+    var all: [ConnectionState] { states.withLock { $0 } }
+}
+
+struct HarnessFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+import Synchronization
