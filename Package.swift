@@ -87,6 +87,7 @@ let package = Package(
             name: "GroceryTestSupport",
             dependencies: [
                 "GroceryProtocol",
+                "GroceryServer",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

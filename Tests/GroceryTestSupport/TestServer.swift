@@ -1,18 +1,17 @@
 import Foundation
 import GroceryServer
-import GroceryTestSupport
 import Logging
 import Testing
 
 /// A real GroceryServer in this process on 127.0.0.1 with free ports and a throw-away database.
-final class TestServer: Sendable {
-    let server: GroceryServer
-    let ports: RunningPorts
+public final class TestServer: Sendable {
+    public let server: GroceryServer
+    public let ports: RunningPorts
     private let task: Task<Void, any Error>
 
-    var walmartURL: String { "ws://127.0.0.1:\(ports.walmart)/ws/walmart" }
-    var groceryURL: String { "ws://127.0.0.1:\(ports.grocery)/ws/grocery" }
-    var trpcURL: String { "ws://127.0.0.1:\(ports.walmart)/trpc-ws" }
+    public var walmartURL: String { "ws://127.0.0.1:\(ports.walmart)/ws/walmart" }
+    public var groceryURL: String { "ws://127.0.0.1:\(ports.grocery)/ws/grocery" }
+    public var trpcURL: String { "ws://127.0.0.1:\(ports.walmart)/trpc-ws" }
 
     private init(server: GroceryServer, ports: RunningPorts, task: Task<Void, any Error>) {
         self.server = server
@@ -20,7 +19,7 @@ final class TestServer: Sendable {
         self.task = task
     }
 
-    static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+    public static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
         var configuration = ServerConfiguration()
         configuration.walmartPort = 0
         configuration.groceryPort = 0
@@ -40,15 +39,14 @@ final class TestServer: Sendable {
     }
 
     /// Graceful shutdown, and waits for `run` to return.
-    func stop() async throws {
+    public func stop() async throws {
         await server.shutdown()
         try await task.value
     }
 }
 
-
 /// Runs `body` against a fresh server and always stops it.
-func withServer(
+public func withServer(
     _ configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (TestServer) async throws -> Void
 ) async throws {
     let server = try await TestServer.start(configure)

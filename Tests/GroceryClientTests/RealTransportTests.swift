@@ -1,0 +1,120 @@
+import Clocks
+import Foundation
+import GroceryProtocol
+import GroceryServer
+import GroceryTestSupport
+import Testing
+
+@testable import GroceryClient
+
+/// A channel on the real NIO transport, timed by a test clock.
+func realChannel(_ url: String, clock: TestClock<Duration>, user: String = "tess") -> ReconnectingChannel {
+    var options = ChannelOptions()
+    options.policy.jitter = 0
+    return ReconnectingChannel(
+        name: "real", url: url, hello: .init(sessionId: "s-real", userId: user), transport: NIOWebSocketTransport(),
+        clock: AnyClientClock(clock), random: SharedRandom(seed: 1), options: options)
+}
+
+/// Polls the channel's state (yielding; no clock advance) until `matches`, within a real-time bound.
+func awaitState(_ channel: ReconnectingChannel, _ matches: (ConnectionState) -> Bool) async throws -> ConnectionState {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ContinuousClock.now < deadline {
+        let state = await channel.state
+        if matches(state) { return state }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    throw TestFailure("state not reached; now \(await channel.state)")
+}
+
+@Suite("Client core against real servers")
+struct RealTransportTests {
+    @Test("a silent listener: the connect timeout (10 s of test clock) abandons the socket")
+    func silentListener() async throws {
+        let peer = try await FakePeer.start(.silent)
+        let clock = TestClock<Duration>()
+        let channel = realChannel("ws://127.0.0.1:\(peer.port)/ws/walmart", clock: clock)
+        await channel.start()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while peer.opened == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(peer.opened == 1)
+        await clock.advance(by: .seconds(10))
+        let state = try await awaitState(channel) { if case .waiting = $0 { true } else { false } }
+        guard case .waiting(1, _, let error) = state else { throw TestFailure("\(state)") }
+        #expect(error.contains("connect timeout"))
+        while peer.closed == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(peer.closed == 1)  // the abandoned socket is really closed
+        await channel.close()
+        try await peer.stop()
+    }
+
+    @Test("HTTP 403 on upgrade fails at once; 429 with Retry-After waits that long")
+    func refusals() async throws {
+        let forbidden = try await FakePeer.start(.respond("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
+        let clock = TestClock<Duration>()
+        let first = realChannel("ws://127.0.0.1:\(forbidden.port)/ws/walmart", clock: clock)
+        await first.start()
+        let failed = try await awaitState(first) { if case .failed = $0 { true } else { false } }
+        #expect(failed == .failed(reason: "refused by the server (HTTP 403)", attempts: 0))
+        await first.close()
+
+        let busy = try await FakePeer.start(.respond("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n"))
+        let second = realChannel("ws://127.0.0.1:\(busy.port)/ws/walmart", clock: clock)
+        await second.start()
+        let waiting = try await awaitState(second) { if case .waiting = $0 { true } else { false } }
+        guard case .waiting(1, let retryAt, _) = waiting else { throw TestFailure("\(waiting)") }
+        #expect(retryAt - AnyClientClock(clock).now >= .seconds(7) - .milliseconds(1))
+        await second.close()
+        try await forbidden.stop()
+        try await busy.stop()
+    }
+
+    @Test("the real server: welcome, the server's 429 on a burst, and its reconnect + 1001 on shutdown")
+    func realServer() async throws {
+        let server = try await TestServer.start { $0.limits.upgradeBurst = 1; $0.limits.upgradesPerSecond = 0.01; $0.reconnectAfterMs = 3000...3000 }
+        let clock = TestClock<Duration>()
+        let channel = realChannel(server.walmartURL, clock: clock)
+        await channel.start()
+        _ = try await awaitState(channel) { $0.isConnected }
+        let second = realChannel(server.walmartURL, clock: clock)
+        await second.start()
+        let limited = try await awaitState(second) { if case .waiting = $0 { true } else { false } }
+        guard case .waiting(1, let retryAt, let error) = limited else { throw TestFailure("\(limited)") }
+        #expect(error.contains("429"))
+        #expect(retryAt - AnyClientClock(clock).now >= .seconds(100))
+        await second.close()
+        try await server.stop()
+        let dropped = try await awaitState(channel) { if case .waiting = $0 { true } else { false } }
+        guard case .waiting(1, let next, let why) = dropped else { throw TestFailure("\(dropped)") }
+        #expect(why.contains("1001"))
+        #expect(next - AnyClientClock(clock).now == .seconds(3))  // the server's retryAfterMs, above the 1 s backoff
+        await channel.close()
+    }
+
+    @Test("GroceryClient: a query goes out, its result comes back, the cart changes once")
+    func endToEnd() async throws {
+        try await withServer { server in
+            var configuration = ClientConfiguration(userId: "uma")
+            configuration.walmartURL = server.walmartURL
+            configuration.groceryURL = server.groceryURL
+            let client = try GroceryClient(configuration: configuration)
+            let collected = Task {
+                var carts: [CartSnapshot] = []
+                for await event in client.events {
+                    if case .cart(let cart) = event {
+                        carts.append(cart)
+                        if cart.version == 1 { return carts }
+                    }
+                }
+                return carts
+            }
+            await client.start()
+            try await client.submit("add 3 bananas")
+            let carts = await collected.value
+            #expect(carts.last?.items.first?.productId == "banana")
+            #expect(carts.last?.items.first?.quantity == 3)
+            #expect(await client.pendingCount == 0)
+            await client.close()
+        }
+    }
+}
