@@ -42,7 +42,8 @@ struct RealTransportTests {
         let state = try await awaitState(channel) { if case .waiting = $0 { true } else { false } }
         guard case .waiting(1, _, let error) = state else { throw TestFailure("\(state)") }
         #expect(error.contains("connect timeout"))
-        while peer.closed == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let closing = ContinuousClock.now + .seconds(5)
+        while peer.closed == 0, ContinuousClock.now < closing { try await Task.sleep(for: .milliseconds(5)) }
         #expect(peer.closed == 1)  // the abandoned socket is really closed
         await channel.close()
         try await peer.stop()
