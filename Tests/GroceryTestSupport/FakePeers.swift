@@ -71,3 +71,13 @@ public final class FakePeer: Sendable {
         }
     }
 }
+
+/// A TCP port free right now on 127.0.0.1 (for a server that must come back on the same port).
+public func freePort() async throws -> Int {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .bind(host: "127.0.0.1", port: 0)
+        .get()
+    let port = channel.localAddress?.port ?? 0
+    try await channel.close()
+    return port
+}

@@ -25,11 +25,12 @@ final class ServeProcess: Sendable {
         self.output = output
     }
 
-    /// Starts `grocery serve --walmart-port 0 --grocery-port 0 ARGS` and waits for its ports.
-    static func start(_ arguments: [String]) async throws -> ServeProcess {
+    /// Starts `grocery serve --walmart-port 0 --grocery-port 0 ARGS` (or with the ports in
+    /// ARGS when `fixedPorts`) and waits for its ports.
+    static func start(_ arguments: [String], fixedPorts: Bool = false) async throws -> ServeProcess {
         let process = Process()
         process.executableURL = GroceryProcess.executable
-        process.arguments = ["serve", "--walmart-port", "0", "--grocery-port", "0"] + arguments
+        process.arguments = ["serve"] + (fixedPorts ? [] : ["--walmart-port", "0", "--grocery-port", "0"]) + arguments
         let output = Output()
         let stdout = Pipe()
         let stderr = Pipe()

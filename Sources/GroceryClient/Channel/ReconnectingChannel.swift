@@ -255,7 +255,7 @@ public actor ReconnectingChannel {
             do { try await clock.sleep(for: options.heartbeatTimeout) } catch { return }
             if lastInbound < sent {
                 heartbeatExpired = true
-                await connection.close(code: 4000, reason: "heartbeat timeout")
+                await connection.terminate()
                 return
             }
         }

@@ -99,15 +99,21 @@ final class NIOWebSocketConnection: TransportConnection {
     func close(code: UInt16, reason: String) async {
         outgoing.yield(.close(code, reason))
         outgoing.finish()
-        // The server answers the close and drops TCP; don't wait forever for a peer that does not.
+        // The server answers the close and drops TCP. A peer that does not (stopped,
+        // half-open) gets two seconds, then the socket is torn down from our side.
         let task = self.task
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await task.value }
-            group.addTask { try? await Task.sleep(for: .seconds(2)) }
-            await group.next()
-            group.cancelAll()
+        let deadline = Task {
+            try? await Task.sleep(for: .seconds(2))
+            task.cancel()
         }
+        await task.value
+        deadline.cancel()
+    }
+
+    func terminate() async {
+        outgoing.finish()
         task.cancel()
+        await task.value
     }
 
     deinit {

@@ -14,6 +14,8 @@ public protocol TransportConnection: Sendable {
     func receive() async -> TransportEvent
     /// Closes with `code` (idempotent); returns once the socket is gone.
     func close(code: UInt16, reason: String) async
+    /// Drops the socket at once, without a close handshake: the peer is known dead.
+    func terminate() async
 }
 
 /// What arrives on a connection.

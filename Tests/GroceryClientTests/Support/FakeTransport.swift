@@ -138,6 +138,10 @@ final class FakeConnection: TransportConnection {
         events.finish()
     }
 
+    func terminate() async {
+        await close(code: 1006, reason: "terminated")
+    }
+
     private func markClosed() -> Bool {
         let first = state.withLock { state in
             defer { state.closed = true }

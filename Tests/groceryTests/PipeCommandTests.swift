@@ -1,0 +1,144 @@
+import Foundation
+import GroceryProtocol
+import GroceryTestSupport
+import Testing
+
+@Suite("grocery pipe (real processes)")
+struct PipeCommandTests {
+    static func scratch() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("grocery-pipe-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func urls(_ walmart: Int, _ grocery: Int) -> [String] {
+        ["--walmart-url", "ws://127.0.0.1:\(walmart)/ws/walmart", "--grocery-url", "ws://127.0.0.1:\(grocery)/ws/grocery"]
+    }
+
+    /// Reads the cart of `user` straight from a server.
+    static func cart(of user: String, port: Int) async throws -> CartSnapshot {
+        let socket = try await TestSocket.connect("ws://127.0.0.1:\(port)/ws/grocery")
+        socket.send(.hello(.init(sessionId: nil, userId: user)))
+        _ = try await socket.nextMessage()
+        guard case .cart(let cart) = try await socket.nextMessage() else { throw TestFailure("expected cart") }
+        try await socket.close()
+        return cart
+    }
+
+    @Test("events carry the documented fields; at EOF it drains and exits 0")
+    func happyPath() async throws {
+        let folder = Self.scratch()
+        let server = try await ServeProcess.start(["--db", ":memory:"])
+        let pipe = try PipeProcess(Self.urls(server.walmartPort, server.groceryPort) + ["--user-id", "vic", "--queue-file", folder.appendingPathComponent("q.json").path])
+        pipe.send("add 2 gallons of milk")
+        pipe.endInput()
+        #expect(try await pipe.exitStatus(within: .seconds(20)) == 0)
+        let events = pipe.events
+        #expect(events.allSatisfy { $0["t"] is Int && $0["event"] is String })
+        let queued = try #require(events.first { $0.event == "queued" })
+        #expect(queued["depth"] as? Int == 1 && queued["id"] is String)
+        #expect(events.contains { $0.event == "state" && $0["channel"] as? String == "walmart" && $0["state"] as? String == "connected" })
+        #expect(events.contains { $0.event == "result" && ($0["result"] as? [String: Any])?["intent"] as? String == "add" })
+        #expect(events.contains { $0.event == "delivered" && $0["id"] as? String == queued["id"] as? String })
+        let cart = try #require(events.last { $0.event == "cart" })
+        #expect(cart["version"] as? Int == 1 && cart["total"] as? Double == 6.96 && cart["items"] is [Any])
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(5))
+    }
+
+    @Test("server kill -9 and restart: the pipe waits with delays, reconnects and resends; the cart changes once")
+    func serverRestart() async throws {
+        let folder = Self.scratch()
+        let database = folder.appendingPathComponent("server.sqlite").path
+        let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
+        let ports = ["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", database]
+        let first = try await ServeProcess.start(ports, fixedPorts: true)
+        let pipe = try PipeProcess(
+            Self.urls(walmartPort, groceryPort) + ["--user-id", "wes", "--initial-delay-ms", "100", "--max-delay-ms", "400",
+                                                   "--queue-file", folder.appendingPathComponent("q.json").path])
+        try await pipe.waitFor("connected") { $0["state"] as? String == "connected" && $0["channel"] as? String == "grocery" }
+        first.signal(SIGKILL)
+        _ = try await first.exitStatus(within: .seconds(5))
+        let waiting = try await pipe.waitFor("waiting") { $0["state"] as? String == "waiting" }
+        #expect(waiting["delayMs"] is Int && waiting["reason"] is String && waiting["attempt"] as? Int == 1)
+        pipe.send("add 4 limes")  // queued while the server is down
+        try await pipe.waitFor("queued") { $0.event == "queued" }
+        let second = try await ServeProcess.start(ports, fixedPorts: true)
+        try await pipe.waitFor("cart with limes") { event in
+            event.event == "cart" && ((event["items"] as? [[String: Any]])?.first?["productId"] as? String) == "lime"
+        }
+        pipe.endInput()
+        #expect(try await pipe.exitStatus(within: .seconds(20)) == 0)
+        let cart = try await Self.cart(of: "wes", port: second.groceryPort)
+        #expect(cart.items.map(\.quantity) == [4])
+        second.signal(SIGTERM)
+        _ = try await second.exitStatus(within: .seconds(5))
+    }
+
+    @Test("client kill -9 with queued messages; restarted, each is delivered exactly once")
+    func clientCrash() async throws {
+        let folder = Self.scratch()
+        let queueFile = folder.appendingPathComponent("q.json").path
+        let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
+        let offline = try PipeProcess(Self.urls(walmartPort, groceryPort) + ["--user-id", "xia", "--queue-file", queueFile])
+        for text in ["add 2 avocados", "add a dozen eggs", "add 3 lemons"] { offline.send(text) }
+        try await offline.waitFor("third queued") { $0.event == "queued" && $0["depth"] as? Int == 3 }
+        offline.kill(SIGKILL)
+        _ = try await offline.exitStatus(within: .seconds(5))
+
+        let server = try await ServeProcess.start(["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", ":memory:"], fixedPorts: true)
+        let restarted = try PipeProcess(Self.urls(walmartPort, groceryPort) + ["--user-id", "xia", "--queue-file", queueFile])
+        restarted.endInput()
+        #expect(try await restarted.exitStatus(within: .seconds(20)) == 0)
+        let cart = try await Self.cart(of: "xia", port: groceryPort)
+        #expect(Dictionary(uniqueKeysWithValues: cart.items.map { ($0.productId, $0.quantity) }) == ["avocado-hass": 2, "eggs-large-12ct": 1, "lemon": 3])
+        // A third run has nothing left to send.
+        let again = try PipeProcess(Self.urls(walmartPort, groceryPort) + ["--user-id", "xia", "--queue-file", queueFile])
+        again.endInput()
+        #expect(try await again.exitStatus(within: .seconds(20)) == 0)
+        #expect(!again.events.contains { $0.event == "delivered" })
+        #expect(try await Self.cart(of: "xia", port: groceryPort).items.count == 3)
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(5))
+    }
+
+    @Test("a server under SIGSTOP is found dead by the heartbeat and recovered after SIGCONT")
+    func stoppedServer() async throws {
+        let folder = Self.scratch()
+        let server = try await ServeProcess.start(["--db", ":memory:"])
+        let pipe = try PipeProcess(
+            Self.urls(server.walmartPort, server.groceryPort) + [
+                "--user-id", "yan", "--heartbeat-ms", "300", "--heartbeat-timeout-ms", "300", "--connect-timeout-ms", "500",
+                "--initial-delay-ms", "100", "--queue-file", folder.appendingPathComponent("q.json").path,
+            ])
+        try await pipe.waitFor("connected") { $0["state"] as? String == "connected" && $0["channel"] as? String == "walmart" }
+        server.signal(SIGSTOP)
+        let dead = try await pipe.waitFor("heartbeat failure") { ($0["reason"] as? String)?.contains("heartbeat") == true }
+        #expect(dead["state"] as? String == "waiting")
+        server.signal(SIGCONT)
+        let count = pipe.events.filter { $0["state"] as? String == "connected" }.count
+        try await pipe.waitFor("reconnected") { _ in pipe.events.filter { $0["state"] as? String == "connected" }.count > count }
+        pipe.endInput()
+        #expect(try await pipe.exitStatus(within: .seconds(20)) == 0)
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(5))
+    }
+
+    @Test("exit codes: 3 when every channel gave up, 1 when undelivered at the drain timeout, 2 for usage")
+    func exitCodes() async throws {
+        let folder = Self.scratch()
+        let port = try await freePort()
+        let gaveUp = try PipeProcess(Self.urls(port, port) + ["--max-attempts", "0", "--queue-file", folder.appendingPathComponent("a.json").path])
+        #expect(try await gaveUp.exitStatus(within: .seconds(20)) == 3)
+        #expect(gaveUp.events.contains { $0["state"] as? String == "failed" && ($0["reason"] as? String)?.contains("gave up") == true })
+
+        let undelivered = try PipeProcess(Self.urls(port, port) + ["--drain-timeout-ms", "300", "--queue-file", folder.appendingPathComponent("b.json").path])
+        undelivered.send("add milk")
+        undelivered.endInput()
+        #expect(try await undelivered.exitStatus(within: .seconds(20)) == 1)
+        #expect(undelivered.events.contains { $0.event == "error" && $0["code"] as? String == "undelivered" })
+
+        #expect(try GroceryProcess.run(["pipe", "--multiplier", "0.5"]).status == 2)
+        #expect(try GroceryProcess.run(["pipe", "--walmart-url", "http://x"]).status == 2)
+    }
+}

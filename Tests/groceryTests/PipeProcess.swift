@@ -1,0 +1,89 @@
+import Foundation
+import GroceryTestSupport
+import Synchronization
+
+/// `grocery pipe` as a real child process: lines to its stdin, JSON events from its stdout.
+final class PipeProcess: Sendable {
+    let process: Process
+    private let input: FileHandle
+    private let output = Output()
+
+    private final class Output: Sendable {
+        let lines = Mutex<[String]>([])
+        let errors = Mutex("")
+        let pending = Mutex("")
+    }
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = GroceryProcess.executable
+        process.arguments = ["pipe"] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        input = stdin.fileHandleForWriting
+        let output = self.output
+        stdout.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            let complete: [String] = output.pending.withLock { pending in
+                pending += chunk
+                var parts = pending.components(separatedBy: "\n")
+                pending = parts.removeLast()
+                return parts
+            }
+            output.lines.withLock { $0 += complete }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            output.errors.withLock { $0 += chunk }
+        }
+        try process.run()
+    }
+
+    func send(_ line: String) {
+        input.write(Data((line + "\n").utf8))
+    }
+
+    func endInput() {
+        try? input.close()
+    }
+
+    /// Every event so far, decoded.
+    var events: [[String: Any]] {
+        output.lines.withLock { $0 }.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    var standardError: String { output.errors.withLock { $0 } }
+
+    /// Waits (real time, bounded) until an event satisfies `matches`.
+    @discardableResult
+    func waitFor(_ description: String, timeout: Duration = .seconds(20), _ matches: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let event = events.first(where: matches) { return event }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestFailure("no \(description) event within \(timeout); got \(output.lines.withLock { $0 }.suffix(10)); stderr \(standardError)")
+    }
+
+    func kill(_ signal: Int32) {
+        Foundation.kill(process.processIdentifier, signal)
+    }
+
+    func exitStatus(within timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        if process.isRunning { return nil }
+        return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
+    }
+}
+
+extension [String: Any] {
+    var event: String? { self["event"] as? String }
+}
