@@ -88,3 +88,24 @@ struct ServeCommandTests {
         #expect(environment.stderr.contains("GROCERY_MESSAGES_PER_SECOND"))
     }
 }
+
+@Suite("grocery bench against a running server")
+struct BenchCommandTests {
+    @Test("load, handshake and client print their JSON figures (figures not asserted)")
+    func benches() async throws {
+        let server = try await ServeProcess.start(["--db", ":memory:", "--messages-per-second", "0"])
+        let url = "ws://127.0.0.1:\(server.walmartPort)/ws/walmart"
+        for (arguments, keys) in [
+            (["bench", "load", "--url", url, "--connections", "3", "--messages", "5", "--json"], ["messagesPerSecond", "p50Ms", "p99Ms"]),
+            (["bench", "handshake", "--url", url, "--count", "10", "--json"], ["p50Ms", "p99Ms"]),
+            (["bench", "client", "--url", url, "--channels", "5", "--json"], ["bytesPerChannel", "channels"]),
+        ] {
+            let outcome = try GroceryProcess.run(arguments)
+            #expect(outcome.status == 0, "\(arguments) \(outcome.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], "\(outcome.stdout)")
+            for key in keys { #expect(object[key] is NSNumber, "\(arguments[1]) \(key)") }
+        }
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(5))
+    }
+}
