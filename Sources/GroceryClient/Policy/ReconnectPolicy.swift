@@ -37,16 +37,5 @@ public struct ReconnectPolicy: Sendable, Equatable {
     }
 }
 
-extension Duration {
-    /// The duration in seconds.
-    public var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-
-    /// The duration in whole milliseconds (rounded down).
-    public var wholeMilliseconds: Int {
-        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
-    }
-}
-
 import Foundation
+import GroceryProtocol

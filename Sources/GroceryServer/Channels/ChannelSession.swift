@@ -38,8 +38,7 @@ struct ChannelSession: ConnectionLoop.Session {
             if strikes >= context.configuration.limits.strikesBeforeClose {
                 connection.close(.policyViolation, reason: "message rate limit exceeded")
             } else {
-                let ms = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
-                connection.send(.error(id: decoded.id, code: .rateLimited, message: "too many messages; retry in \(max(ms, 1)) ms"))
+                connection.send(.error(id: decoded.id, code: .rateLimited, message: "too many messages; retry in \(max(wait.wholeMilliseconds, 1)) ms"))
             }
             return
         }

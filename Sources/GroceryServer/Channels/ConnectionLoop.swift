@@ -58,7 +58,7 @@ enum ConnectionLoop {
             metadata: [
                 "channel": "\(kind.rawValue)", "peer": "\(peer)", "connection": "\(connection.id)",
                 "code": "\(sentClose.code.map { String($0.rawValue) } ?? readError.map { "error \($0)" } ?? "peer")",
-                "durationMs": "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)",
+                "durationMs": "\(duration.wholeMilliseconds)",
             ])
         if let readError { throw readError }
     }

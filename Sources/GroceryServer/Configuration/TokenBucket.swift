@@ -1,3 +1,5 @@
+import GroceryProtocol
+
 /// A token bucket: `rate` tokens a second up to `burst`; each event takes one.
 struct TokenBucket: Sendable {
     let rate: Double
@@ -15,9 +17,7 @@ struct TokenBucket: Sendable {
     /// Takes a token if there is one; otherwise says how long until there will be.
     mutating func take(now: ContinuousClock.Instant) -> Duration? {
         guard rate > 0 else { return nil }  // unlimited
-        let elapsed = now - updated
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(burst, tokens + seconds * rate)
+        tokens = min(burst, tokens + (now - updated).seconds * rate)
         updated = now
         if tokens >= 1 {
             tokens -= 1

@@ -1,4 +1,5 @@
 import Foundation
+import GroceryProtocol
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -86,7 +87,7 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
         var query = "status=\(refusal.status.code)&reason=\(refusal.message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
         if let retryAfter = refusal.retryAfter {
             // Whole seconds, rounded up, never 0 (RFC 9110 §10.2.3).
-            query += "&retryAfter=\(max(1, Int((Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18).rounded(.up))))"
+            query += "&retryAfter=\(max(1, Int(retryAfter.seconds.rounded(.up))))"
         }
         rewritten.uri = RefusalRoute.path + "?" + query
         rewritten.headers.remove(name: "upgrade")

@@ -1,3 +1,5 @@
+import GroceryProtocol
+
 /// Percentiles of a set of measured durations (nearest-rank).
 struct LatencyStats {
     private let sorted: [Duration]
@@ -15,12 +17,6 @@ struct LatencyStats {
 }
 
 extension Duration {
-    /// The duration in seconds as a `Double`.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-
     /// The duration in microseconds as a `Double`.
     var microseconds: Double { seconds * 1e6 }
 }

@@ -10,14 +10,10 @@ struct BenchClientCommand: AsyncParsableCommand {
         discussion: "Resident memory (from /proc/self/statm) before and after N channels are connected. Start the server with --max-connections-per-ip and the upgrade limits above N."
     )
 
-    @Option(help: "Walmart channel URL of a running server.")
-    var url = "ws://127.0.0.1:3001/ws/walmart"
+    @OptionGroup var target: BenchServerOptions
 
     @Option(help: "Channels to open.")
     var channels = 500
-
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
 
     func validate() throws {
         guard channels > 0 else { throw ValidationError("--channels must be at least 1") }
@@ -30,7 +26,7 @@ struct BenchClientCommand: AsyncParsableCommand {
         var open: [ReconnectingChannel] = []
         func openChannel(_ index: Int) async -> ReconnectingChannel {
             let channel = ReconnectingChannel(
-                name: "bench", url: url, hello: .init(sessionId: nil, userId: "bench-\(index)"), transport: NIOWebSocketTransport(),
+                name: "bench", url: target.url, hello: .init(sessionId: nil, userId: "bench-\(index)"), transport: NIOWebSocketTransport(),
                 clock: clock, random: random, options: ChannelOptions())
             await channel.start()
             return channel
@@ -43,7 +39,7 @@ struct BenchClientCommand: AsyncParsableCommand {
         let after = Self.residentBytes()
         let perChannel = Double(after - before) / Double(channels)
         for channel in open { await channel.close() }
-        if json {
+        if target.json {
             Output.standardOutput("{\"channels\":\(channels),\"bytesPerChannel\":\(Int(perChannel)),\"residentBeforeBytes\":\(before),\"residentAfterBytes\":\(after)}\n")
         } else {
             Output.standardOutput(String(format: "channels            %d\nresident before     %.1f MiB\nresident after      %.1f MiB\nper open channel    %.1f KiB\n",

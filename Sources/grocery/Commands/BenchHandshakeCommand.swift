@@ -11,14 +11,10 @@ struct BenchHandshakeCommand: AsyncParsableCommand {
         discussion: "Uses the client core's own transport (TCP + WebSocket upgrade + hello/welcome)."
     )
 
-    @Option(help: "Walmart channel URL of a running server.")
-    var url = "ws://127.0.0.1:3001/ws/walmart"
+    @OptionGroup var target: BenchServerOptions
 
     @Option(help: "Handshakes to time.")
     var count = 200
-
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be at least 1") }
@@ -30,7 +26,7 @@ struct BenchHandshakeCommand: AsyncParsableCommand {
         var samples: [Duration] = []
         for _ in 0..<(count + 5) {
             let start = ContinuousClock.now
-            let connection = try await transport.connect(to: url)
+            let connection = try await transport.connect(to: target.url)
             try await connection.send(hello)
             guard case .text(let text) = await connection.receive(), text.contains("\"welcome\"") else {
                 throw ValidationError("the server did not answer hello with welcome")
@@ -43,7 +39,7 @@ struct BenchHandshakeCommand: AsyncParsableCommand {
             "count": Double(count), "p50Ms": stats.percentile(50).seconds * 1000, "p99Ms": stats.percentile(99).seconds * 1000,
             "maxMs": stats.percentile(100).seconds * 1000,
         ]
-        if json {
+        if target.json {
             let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
             Output.standardOutput(String(decoding: data, as: UTF8.self) + "\n")
         } else {

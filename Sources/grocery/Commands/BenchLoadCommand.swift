@@ -16,8 +16,7 @@ struct BenchLoadCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Walmart channel URL.")
-    var url = "ws://127.0.0.1:3001/ws/walmart"
+    @OptionGroup var target: BenchServerOptions
 
     @Option(help: "Concurrent connections.")
     var connections = 100
@@ -25,12 +24,8 @@ struct BenchLoadCommand: AsyncParsableCommand {
     @Option(help: "Queries per connection.")
     var messages = 200
 
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
-
     func validate() throws {
         guard connections > 0, messages > 0 else { throw ValidationError("--connections and --messages must be at least 1") }
-        guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else { throw ValidationError("--url must be a ws:// or wss:// URL") }
     }
 
     func run() async throws {
@@ -38,7 +33,7 @@ struct BenchLoadCommand: AsyncParsableCommand {
         let logger = Self.quietLogger()
         let clock = ContinuousClock()
         let start = clock.now
-        let (url, messages) = (self.url, self.messages)
+        let (url, messages) = (target.url, self.messages)
         let results = try await withThrowingTaskGroup(of: [Duration].self) { group in
             for connection in 0..<connections {
                 group.addTask {
@@ -56,7 +51,7 @@ struct BenchLoadCommand: AsyncParsableCommand {
             messagesPerSecond: Double(results.count) / elapsed.seconds,
             p50Ms: stats.percentile(50).seconds * 1000, p99Ms: stats.percentile(99).seconds * 1000,
             seconds: elapsed.seconds)
-        Output.standardOutput(json ? try report.json() : report.table())
+        Output.standardOutput(target.json ? try report.json() : report.table())
         if results.count < connections * messages { throw ExitCode.failure }
     }
 
@@ -92,19 +87,13 @@ struct BenchLoadCommand: AsyncParsableCommand {
 }
 
 /// The figures `grocery bench load` prints.
-struct BenchLoadReport: Codable {
+struct BenchLoadReport: BenchReport {
     var connections: Int
     var messages: Int
     var messagesPerSecond: Double
     var p50Ms: Double
     var p99Ms: Double
     var seconds: Double
-
-    func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
 
     func table() -> String {
         """

@@ -55,7 +55,7 @@ struct BenchNLPCommand: ParsableCommand {
 }
 
 /// The figures `grocery bench nlp` prints.
-struct BenchNLPReport: Codable {
+struct BenchNLPReport: BenchReport {
     var queries: Int
     var corpusSize: Int
     var products: Int
@@ -65,12 +65,6 @@ struct BenchNLPReport: Codable {
     var maxMicroseconds: Double
     var indexBuildMilliseconds: Double
     var unknownShare: Double
-
-    func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
 
     func table() -> String {
         let rows: [(String, String)] = [
