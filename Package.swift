@@ -64,6 +64,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "GroceryTUI",
+            dependencies: ["GroceryClient", "GroceryProtocol", "CNcursesw"]
+        ),
         .executableTarget(
             name: "grocery",
             dependencies: [
@@ -71,6 +75,7 @@ let package = Package(
                 "GroceryNLP",
                 "GroceryServer",
                 "GroceryClient",
+                "GroceryTUI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -117,6 +122,11 @@ let package = Package(
                 "GroceryTestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
             ]
+        ),
+        .testTarget(
+            name: "GroceryTUITests",
+            dependencies: ["GroceryTUI", "GroceryClient", "GroceryProtocol"],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "groceryTests",

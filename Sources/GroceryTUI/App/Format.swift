@@ -1,0 +1,45 @@
+import Foundation
+import GroceryClient
+import GroceryProtocol
+
+/// Number and time formats of the screen.
+enum Format {
+    /// "2.3 s", never negative.
+    static func seconds(_ value: Double) -> String {
+        String(format: "%.1f s", max(0, value))
+    }
+
+    /// "$3.48"
+    static func money(_ dollars: Double) -> String {
+        String(format: "$%.2f", dollars)
+    }
+
+    /// "2" or "1.5"
+    static func quantity(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%g", value)
+    }
+
+    /// "01:05" since the start, for the log.
+    static func clock(_ time: Duration) -> String {
+        let total = max(0, Int(time.seconds))
+        return String(format: "%02d:%02d", total / 60 % 60, total % 60)
+    }
+
+    /// The words for a channel state, as the status row shows them.
+    static func state(_ state: ConnectionState, now: Duration, maxAttempts: Int) -> (symbol: String, text: String, color: Style.Color) {
+        switch state {
+        case .idle:
+            ("○", "starting", .normal)
+        case .connecting(let attempt):
+            ("◐", attempt == 0 ? "connecting…" : "connecting (attempt \(attempt)/\(maxAttempts))…", .yellow)
+        case .connected(_, let rtt):
+            ("●", "connected" + (rtt.map { " · \(max(0, $0.wholeMilliseconds)) ms" } ?? ""), .green)
+        case .waiting(let attempt, let retryAt, _):
+            ("◌", "reconnecting in \(seconds((retryAt - now).seconds)) (attempt \(attempt)/\(maxAttempts)) · Ctrl-R retry now", .yellow)
+        case .failed(let reason, _):
+            ("✖", (reason.hasPrefix("gave up") ? reason.split(separator: ":").first.map(String.init) ?? reason : "failed: \(reason)") + " · Ctrl-R to retry", .red)
+        case .closed:
+            ("○", "closed", .normal)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import GroceryClient
+import GroceryProtocol
+
+/// Everything the screen shows, and nothing about how it is drawn.
+public struct Model: Sendable, Equatable {
+    /// Which pane arrow keys and PgUp/PgDn scroll.
+    public enum Focus: String, Sendable, CaseIterable {
+        case input, cart, log
+    }
+
+    /// One line of the event log.
+    public struct LogLine: Sendable, Equatable {
+        /// When, on the client clock.
+        public var at: Duration
+        /// What happened.
+        public var text: String
+        /// How to show it.
+        public var tone: Style.Color
+    }
+
+    /// The embedded server, when this process runs one.
+    public enum EmbeddedServer: Sendable, Equatable {
+        case running(walmart: Int, grocery: Int)
+        case stopped
+    }
+
+    /// Whose cart.
+    public var user: String
+    /// This run's session id.
+    public var session: String
+    /// Where the server is, for the title ("server 127.0.0.1:3001").
+    public var serverNote: String
+    /// The embedded server, if any.
+    public var embedded: EmbeddedServer?
+    /// Reconnect attempts before giving up (for "attempt 3/10").
+    public var maxAttempts: Int
+    /// Channel states.
+    public var walmart: ConnectionState = .idle
+    public var grocery: ConnectionState = .idle
+    /// The last query's result.
+    public var lastResult: NLPResult?
+    /// The cart as the server last sent it.
+    public var cart: CartSnapshot?
+    /// Newest last; at most ``Model/logLimit``.
+    public var log: [LogLine] = []
+    /// The input line.
+    public var input = LineEditor()
+    /// Sent lines, oldest first.
+    public var history: [String] = []
+    /// Position while walking the history (nil: editing a new line).
+    public var historyIndex: Int?
+    /// Messages waiting for a reply.
+    public var queued = 0
+    /// Pane that scroll keys move.
+    public var focus: Focus = .input
+    /// Lines scrolled up from the bottom (log) or down from the top (cart).
+    public var cartScroll = 0
+    public var logScroll = 0
+    /// The help overlay.
+    public var showingHelp = false
+    /// Set when the user asked to quit.
+    public var quitting = false
+
+    /// The most log lines kept.
+    public static let logLimit = 500
+
+    /// A model before anything happened.
+    public init(user: String, session: String, serverNote: String, maxAttempts: Int, embedded: EmbeddedServer? = nil) {
+        self.user = user
+        self.session = session
+        self.serverNote = serverNote
+        self.maxAttempts = maxAttempts
+        self.embedded = embedded
+    }
+
+    /// Whether a countdown is on screen (the backend then redraws ten times a second).
+    public var isCountingDown: Bool {
+        [walmart, grocery].contains { if case .waiting = $0 { true } else { false } }
+    }
+
+    mutating func note(_ text: String, at time: Duration, tone: Style.Color = .normal) {
+        log.append(LogLine(at: time, text: text, tone: tone))
+        if log.count > Self.logLimit { log.removeFirst(log.count - Self.logLimit) }
+    }
+}
