@@ -5,6 +5,7 @@
 // wide-character API explicitly (wget_wch, mvwaddnwstr, wint_t).
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
+#include <stdio.h>
 #include <wchar.h>
 #include <ncursesw/ncurses.h>
 
@@ -22,6 +23,8 @@ static inline attr_t grocery_a_dim(void) { return A_DIM; }
 static inline attr_t grocery_a_reverse(void) { return A_REVERSE; }
 static inline attr_t grocery_a_underline(void) { return A_UNDERLINE; }
 static inline chtype grocery_acs_hline(void) { return ACS_HLINE; }
+static inline FILE *grocery_stdout(void) { return stdout; }
+static inline FILE *grocery_stdin(void) { return stdin; }
 static inline chtype grocery_acs_vline(void) { return ACS_VLINE; }
 
 #endif

@@ -8,11 +8,13 @@ struct Grocery: AsyncParsableCommand {
         commandName: "grocery",
         abstract: "A terminal grocery client whose connections never lose your work.",
         discussion: """
-            Run a subcommand. `grocery nlp "add 2 gallons of milk"` shows what the
-            natural-language engine understands; `grocery bench nlp` measures it.
+            With no subcommand it runs the terminal UI (`grocery tui`), with an embedded
+            server when none is running. `grocery serve` runs the server alone,
+            `grocery pipe` is the headless client for scripts.
             """,
         version: "0.1.0",
-        subcommands: [ServeCommand.self, PipeCommand.self, NLPCommand.self, BenchCommand.self]
+        subcommands: [TUICommand.self, ServeCommand.self, PipeCommand.self, NLPCommand.self, BenchCommand.self],
+        defaultSubcommand: TUICommand.self
     )
 
     /// Runs the command line, with usage errors exiting 2 (DESIGN §2) rather than 64.

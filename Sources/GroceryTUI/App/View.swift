@@ -27,12 +27,11 @@ public func view(_ model: Model, now: Duration, size: Size, colors: Bool = true)
     let width = size.columns
 
     // Title
-    var title = " grocery · \(model.user) · session \(model.session.prefix(8)) · \(model.serverNote)"
-    if let embedded = model.embedded {
-        switch embedded {
-        case .running(let walmart, let grocery): title += " · embedded \(walmart)/\(grocery)"
-        case .stopped: title += " · embedded server stopped"
-        }
+    var title = " grocery · \(model.user) · session \(model.session.prefix(8)) · "
+    switch model.embedded {
+    case .running(let walmart, let grocery)?: title += "embedded server on \(walmart)/\(grocery)"
+    case .stopped?: title += "embedded server stopped (F8 starts it)"
+    case nil: title += model.serverNote
     }
     painter.put(title, row: 0, style: Style(bold: true, reverse: true))
     painter.screen.fill(row: 0, style: Style(reverse: true))
@@ -132,7 +131,8 @@ private func resultLines(_ result: NLPResult?) -> [(text: String, style: Style)]
         let amount = "\(Format.quantity(item.quantity)) \(item.unit.rawValue)"
         if let product = item.product {
             lines.append(("  \(amount) \(item.phrase) → \(product.name), \(product.size), \(Format.money(product.price))", .plain))
-            if !item.alternatives.isEmpty {
+            // Alternatives when there is room: a single item.
+            if result.items.count == 1, !item.alternatives.isEmpty {
                 lines.append(("      also: " + item.alternatives.map { "\($0.name) \(Format.money($0.price))" }.joined(separator: " · "), Style(dim: true)))
             }
         } else {

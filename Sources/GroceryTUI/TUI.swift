@@ -1,0 +1,122 @@
+import CNcursesw
+import Dispatch
+import Foundation
+import GroceryClient
+
+/// Starts and stops the server this process embeds (the `grocery` command wires in
+/// GroceryServer; the TUI only knows this protocol).
+public protocol EmbeddedServerControl: Sendable {
+    /// Starts the server; returns its ports.
+    func start() async throws -> Msg.RunningState
+    /// Stops it gracefully (clients are told to reconnect).
+    func stop() async
+}
+
+/// Runs the terminal UI until the user quits or a signal arrives, then gives the
+/// terminal back. Throws ``TerminalError`` when there is no usable terminal.
+public enum TUI {
+    public static func run(
+        client: GroceryClient, model: Model, clock: any ClientClock, server: (any EmbeddedServerControl)?
+    ) async throws {
+        let inbox = Inbox()
+        let serverRunning = ServerFlag(server != nil)
+        let commands = AsyncStream<Command>.makeStream()
+        // The UI thread creates the terminal, runs the loop and ends the terminal: every
+        // ncurses call happens on it. It reports "ready" (or why not), then "finished".
+        let phases = AsyncStream<(any Error)?>.makeStream()
+        let thread = Thread {
+            let terminal: Terminal
+            do {
+                terminal = try Terminal()
+            } catch {
+                phases.continuation.yield(error)
+                phases.continuation.finish()
+                return
+            }
+            installCrashHandlers()
+            phases.continuation.yield(nil)
+            let loop = TerminalLoop(terminal: terminal, inbox: inbox, model: model, clock: clock) { command in
+                commands.continuation.yield(command)
+            }
+            loop.run()
+            terminal.end()
+            phases.continuation.finish()
+        }
+        thread.name = "grocery-ui"
+        thread.start()
+        var phase = phases.stream.makeAsyncIterator()
+        if case .some(.some(let error)) = await phase.next() {
+            throw error
+        }
+        let signals = [SIGTERM, SIGINT, SIGHUP].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler { inbox.post(.key(.control("c"))) }
+            source.resume()
+            return source
+        }
+        let events = Task {
+            for await event in client.events { inbox.post(.client(event)) }
+        }
+        let worker = Task {
+            for await command in commands.stream {
+                switch command {
+                case .submit(let text):
+                    do { try await client.submit(text) } catch { inbox.post(.notice("\(error)")) }
+                case .retryNow:
+                    await client.retryNow()
+                case .toggleEmbeddedServer:
+                    guard let server else {
+                        inbox.post(.notice("no embedded server: this session uses an external one"))
+                        continue
+                    }
+                    if serverRunning.value {
+                        await server.stop()
+                        serverRunning.value = false
+                        inbox.post(.embeddedServer(nil))
+                    } else {
+                        do {
+                            inbox.post(.embeddedServer(try await server.start()))
+                            serverRunning.value = true
+                        } catch {
+                            inbox.post(.notice("the embedded server could not start: \(error)"))
+                        }
+                    }
+                case .quit:
+                    break
+                }
+            }
+        }
+        await client.start()
+        while await phase.next() != nil {}  // until the UI thread finished
+        commands.continuation.finish()
+        await worker.value
+        signals.forEach { $0.cancel() }
+        await client.close()
+        await events.value
+        if serverRunning.value { await server?.stop() }
+    }
+
+    /// On a crash, give the terminal back before dying (best effort).
+    private static func installCrashHandlers() {
+        for number in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
+            signal(number) { received in
+                endwin()
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
+    }
+}
+
+/// Whether the embedded server runs; changed only by the command worker.
+final class ServerFlag: Sendable {
+    private let state: Mutex<Bool>
+    init(_ value: Bool) { state = Mutex(value) }
+    var value: Bool {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+}
+
+import Synchronization
