@@ -24,6 +24,12 @@ public enum TUI {
         // The UI thread creates the terminal, runs the loop and ends the terminal: every
         // ncurses call happens on it. It reports "ready" (or why not), then "finished".
         let phases = AsyncStream<(any Error)?>.makeStream()
+        // Installed before curses starts, so curses leaves SIGWINCH to us: the signal can
+        // land on any thread, and only the inbox's pipe reliably wakes the UI thread.
+        let resize = DispatchSource.makeSignalSource(signal: SIGWINCH)
+        resize.setEventHandler { inbox.postResize() }
+        resize.resume()
+        defer { resize.cancel() }
         let thread = Thread {
             let terminal: Terminal
             do {

@@ -72,12 +72,18 @@ public final class FakePeer: Sendable {
     }
 }
 
-/// A TCP port free right now on 127.0.0.1 (for a server that must come back on the same port).
+/// A TCP port free right now on 127.0.0.1 (for a server that must come back on the same
+/// port). Drawn below Linux's ephemeral range (32768+), so servers binding port 0 in
+/// parallel tests are never handed it in the meantime.
 public func freePort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .bind(host: "127.0.0.1", port: 0)
-        .get()
-    let port = channel.localAddress?.port ?? 0
-    try await channel.close()
-    return port
+    for _ in 0..<100 {
+        let candidate = Int.random(in: 20_000..<32_000)
+        guard let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: candidate)
+            .get()
+        else { continue }
+        try await channel.close()
+        return candidate
+    }
+    throw TestFailure("no free port found")
 }

@@ -3,11 +3,19 @@ import Testing
 
 @Suite("grocery command line")
 struct CommandLineTests {
-    @Test("grocery with no subcommand prints help with the subcommands that exist")
+    @Test("grocery --help lists the subcommands")
     func rootHelp() throws {
-        let outcome = try GroceryProcess.run([])
+        let outcome = try GroceryProcess.run(["--help"])
         #expect(outcome.status == 0)
         try Golden.check(outcome.stdout, "grocery-help.txt")
+    }
+
+    @Test("grocery (the TUI) without a terminal says so and points at grocery pipe")
+    func notATerminal() throws {
+        let outcome = try GroceryProcess.run([])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("must be a terminal") && outcome.stderr.contains("grocery pipe"))
+        #expect(outcome.stdout.isEmpty)
     }
 
     @Test("an unknown option is a usage error with exit code 2")

@@ -30,7 +30,10 @@ final class PipeProcess: Sendable {
         input = stdin.fileHandleForWriting
         let output = self.output
         stdout.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            let data = handle.availableData
+            // At end of file the handler must be removed, or libdispatch keeps a source on a dead descriptor.
+            if data.isEmpty { handle.readabilityHandler = nil }
+            let chunk = String(decoding: data, as: UTF8.self)
             let complete: [String] = output.pending.withLock { pending in
                 pending += chunk
                 var parts = pending.components(separatedBy: "\n")
@@ -40,7 +43,10 @@ final class PipeProcess: Sendable {
             output.lines.withLock { $0 += complete }
         }
         stderr.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            let data = handle.availableData
+            // At end of file the handler must be removed, or libdispatch keeps a source on a dead descriptor.
+            if data.isEmpty { handle.readabilityHandler = nil }
+            let chunk = String(decoding: data, as: UTF8.self)
             output.errors.withLock { $0 += chunk }
         }
         try process.run()

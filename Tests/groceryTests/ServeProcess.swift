@@ -26,8 +26,21 @@ final class ServeProcess: Sendable {
     }
 
     /// Starts `grocery serve --walmart-port 0 --grocery-port 0 ARGS` (or with the ports in
-    /// ARGS when `fixedPorts`) and waits for its ports.
+    /// ARGS when `fixedPorts`) and waits for its ports. A fixed port still held for a moment
+    /// after the previous server on it died is tried again for a few seconds.
     static func start(_ arguments: [String], fixedPorts: Bool = false) async throws -> ServeProcess {
+        var attempt = 0
+        while true {
+            do {
+                return try await startOnce(arguments, fixedPorts: fixedPorts)
+            } catch let failure as TestFailure where fixedPorts && failure.description.contains("Address already in use") && attempt < 30 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    private static func startOnce(_ arguments: [String], fixedPorts: Bool) async throws -> ServeProcess {
         let process = Process()
         process.executableURL = GroceryProcess.executable
         process.arguments = ["serve"] + (fixedPorts ? [] : ["--walmart-port", "0", "--grocery-port", "0"]) + arguments
@@ -37,11 +50,17 @@ final class ServeProcess: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         stdout.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
+            let data = handle.availableData
+            // At end of file the handler must be removed, or libdispatch keeps a source on a dead descriptor.
+            if data.isEmpty { handle.readabilityHandler = nil }
+            let text = String(decoding: data, as: UTF8.self)
             output.stdout.withLock { $0 += text }
         }
         stderr.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
+            let data = handle.availableData
+            // At end of file the handler must be removed, or libdispatch keeps a source on a dead descriptor.
+            if data.isEmpty { handle.readabilityHandler = nil }
+            let text = String(decoding: data, as: UTF8.self)
             output.stderr.withLock { $0 += text }
         }
         try process.run()
@@ -56,7 +75,7 @@ final class ServeProcess: Sendable {
                     return ServeProcess(process: process, walmartPort: numbers[0], groceryPort: numbers[1], output: output)
                 }
             }
-            if !process.isRunning { break }
+            if !process.isRunning || output.stderr.withLock({ $0.contains("grocery serve:") }) { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         process.terminate()

@@ -22,7 +22,8 @@ enum Format {
     /// "01:05" since the start, for the log.
     static func clock(_ time: Duration) -> String {
         let total = max(0, Int(time.seconds))
-        return String(format: "%02d:%02d", total / 60 % 60, total % 60)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(two(total / 60 % 60)):\(two(total % 60))"
     }
 
     /// The words for a channel state, as the status row shows them.

@@ -4,6 +4,7 @@ import Synchronization
 /// Messages for the UI thread from any thread, and a pipe that wakes its `poll()`.
 final class Inbox: Sendable {
     private let messages = Mutex<[Msg]>([])
+    private let resized = Mutex(false)
     /// Read end (polled by the UI thread) and write end of the wake-up pipe.
     let readFD: Int32
     private let writeFD: Int32
@@ -21,6 +22,22 @@ final class Inbox: Sendable {
         messages.withLock { $0.append(message) }
         var byte: UInt8 = 1
         _ = write(writeFD, &byte, 1)
+    }
+
+    /// Notes that the terminal changed size (SIGWINCH may reach any thread, so the UI
+    /// thread learns of it here rather than from curses).
+    func postResize() {
+        resized.withLock { $0 = true }
+        var byte: UInt8 = 1
+        _ = write(writeFD, &byte, 1)
+    }
+
+    /// Whether a resize was posted since the last call.
+    func takeResize() -> Bool {
+        resized.withLock { value in
+            defer { value = false }
+            return value
+        }
     }
 
     /// Everything posted so far, oldest first; empties the pipe too.

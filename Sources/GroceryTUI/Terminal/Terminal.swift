@@ -58,6 +58,14 @@ final class Terminal {
         }
     }
 
+    /// Asks the tty for its size and tells curses (after a SIGWINCH).
+    func refreshSize() {
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return }
+        resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+        invalidate()
+    }
+
     /// Columns and rows now.
     var size: Size {
         Size(columns: Int(grocery_getmaxx(window)), rows: Int(grocery_getmaxy(window)))

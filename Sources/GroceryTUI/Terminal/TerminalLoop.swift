@@ -38,6 +38,11 @@ final class TerminalLoop {
                     lastDrawn = nil
                 }
             }
+            if inbox.takeResize() {
+                terminal.refreshSize()
+                size = terminal.size
+                lastDrawn = nil
+            }
             messages += inbox.drain()
             if ready == 0 { messages.append(.tick) }
             for message in messages {

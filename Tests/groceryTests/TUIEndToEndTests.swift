@@ -1,0 +1,133 @@
+import Foundation
+import GroceryTestSupport
+import Testing
+
+/// The real `grocery` binary in a real terminal (tmux), against a real server process.
+final class TmuxSession {
+    let socket = "grocery-test-\(UUID().uuidString.prefix(8))"
+    let name = "tui"
+
+    /// Runs a tmux command and returns what it printed. Spawned with posix_spawn and
+    /// reaped with waitpid: the first call starts tmux's server, which daemonizes, and
+    /// Foundation's Process did not reliably notice its client exit.
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // The tmux server lives on after this call: it must not keep copies of this
+        // process's descriptors (sockets of other tests), so a shell closes them first.
+        let closeAll = #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec tmux "$@""#
+        let argv = (["bash", "-c", closeAll, "bash", "-L", socket] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawnp(&pid, "bash", &actions, nil, argv, environ) == 0 else { throw TestFailure("cannot run tmux (is it installed?)") }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    }
+
+    func start(_ command: String, columns: Int = 100, rows: Int = 30) throws {
+        try tmux(["-u", "new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", command])
+    }
+
+    func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
+    func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
+    func resize(columns: Int, rows: Int) throws { try tmux(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"]) }
+    /// Ends the panes' process groups and the tmux server (`kill-server` alone left
+    /// servers behind on this machine's tmux 3.3a).
+    func kill() {
+        let panes = (try? tmux(["list-panes", "-a", "-F", "#{pane_pid}"])) ?? ""
+        let server = (try? tmux(["display-message", "-p", "#{pid}"])) ?? ""
+        for pane in panes.split(separator: "\n").compactMap({ Int32($0.trimmingCharacters(in: .whitespaces)) }) {
+            Foundation.kill(-pane, SIGKILL)
+        }
+        if let pid = Int32(server.trimmingCharacters(in: .whitespacesAndNewlines)) { Foundation.kill(pid, SIGKILL) }
+        _ = try? tmux(["kill-server"])
+    }
+
+    /// Waits (real time, bounded) until the screen satisfies `matches`; returns it.
+    @discardableResult
+    func waitFor(_ what: String, timeout: Duration = .seconds(15), _ matches: (String) -> Bool) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        var last = ""
+        while ContinuousClock.now < deadline {
+            last = try screen()
+            if matches(last) { return last }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("screen never showed \(what):\n\(last)")
+    }
+}
+
+@Suite("TUI end to end (tmux)")
+struct TUIEndToEndTests {
+    @Test("type a query, see result and cart; server dies: countdown falls; restart + Ctrl-R: connected; resize; quit with exit 0")
+    func session() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grocery-tui-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
+        let serverArguments = ["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", folder.appendingPathComponent("db.sqlite").path]
+        var server = try await ServeProcess.start(serverArguments, fixedPorts: true)
+        let tmux = TmuxSession()
+        defer { tmux.kill() }
+        let command = [
+            GroceryProcess.executable.path, "--walmart-url", "ws://127.0.0.1:\(walmartPort)/ws/walmart",
+            "--grocery-url", "ws://127.0.0.1:\(groceryPort)/ws/grocery", "--user-id", "e2e",
+            "--queue-file", folder.appendingPathComponent("q.json").path, "--log-file", folder.appendingPathComponent("log").path,
+            "--initial-delay-ms", "4000", "--no-jitter",
+        ].joined(separator: " ")
+        try tmux.start("TERM=xterm-256color \(command); echo EXIT=$?; sleep 60")
+
+        try await tmux.waitFor("both channels connected") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
+        try tmux.keys("add 3 bananas", "Enter")
+        let withCart = try await tmux.waitFor("the cart") { $0.contains("Cart v1") && $0.contains("Bananas") }
+        #expect(withCart.contains("\"add 3 bananas\" → add"))
+
+        server.signal(SIGKILL)
+        _ = try await server.exitStatus(within: .seconds(5))
+        let first = try await tmux.waitFor("a countdown") { $0.contains("reconnecting in") }
+        try await Task.sleep(for: .milliseconds(600))
+        let second = try tmux.screen()
+        func remaining(_ screen: String) -> Double? {
+            guard let range = screen.range(of: #"reconnecting in [0-9.]+ s"#, options: .regularExpression) else { return nil }
+            return Double(screen[range].split(separator: " ")[2])
+        }
+        let before = try #require(remaining(first))
+        let after = try #require(remaining(second))
+        #expect(after < before)  // the countdown falls on its own
+
+        server = try await ServeProcess.start(serverArguments, fixedPorts: true)
+        try tmux.keys("C-r")
+        try await tmux.waitFor("both reconnected after Ctrl-R") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
+
+        try tmux.resize(columns: 70, rows: 20)
+        try await tmux.waitFor("the narrow layout") { screen in
+            screen.split(separator: "\n").first?.contains("grocery · e2e") == true && screen.contains("─ Cart")
+        }
+        try tmux.resize(columns: 40, rows: 10)
+        try await tmux.waitFor("too small") { $0.contains("terminal too small: 40×10") }
+        try tmux.resize(columns: 100, rows: 30)
+        try await tmux.waitFor("full size again") { $0.contains("● walmart connected") }
+
+        try tmux.keys("C-c")
+        try await tmux.waitFor("the shell back with exit 0") { $0.contains("EXIT=0") }
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(5))
+    }
+
+    @Test("an unknown TERM is a clear error with exit code 2")
+    func unknownTerm() async throws {
+        let tmux = TmuxSession()
+        defer { tmux.kill() }
+        try tmux.start("TERM=no-such-terminal \(GroceryProcess.executable.path) --walmart-url ws://127.0.0.1:9/ws --grocery-url ws://127.0.0.1:9/ws --queue-file /dev/null/x; echo EXIT=$?; sleep 60")
+        let screen = try await tmux.waitFor("the exit") { $0.contains("EXIT=") }
+        #expect(screen.contains("unknown terminal type TERM=no-such-terminal"))
+        #expect(screen.contains("EXIT=2"))
+    }
+}
