@@ -98,3 +98,21 @@ struct UpdateTests {
         #expect(model.log.last?.tone == .red)
     }
 }
+
+@Suite("update: scrolling")
+struct ScrollTests {
+    @Test("PgUp scrolls the log while typing; Tab to the cart scrolls the cart")
+    func scrolling() {
+        var model = sampleModel()
+        for n in 0..<30 { _ = update(&model, .notice("line \(n)"), now: .zero) }
+        _ = update(&model, .key(.pageUp), now: .zero)
+        #expect(model.logScroll == 5)
+        _ = update(&model, .key(.pageDown), now: .zero)
+        #expect(model.logScroll == 0)
+        _ = update(&model, .key(.tab), now: .zero)
+        #expect(model.focus == .cart)
+        _ = update(&model, .key(.down), now: .zero)
+        #expect(model.cartScroll == 1)
+        #expect(model.input.text.isEmpty)
+    }
+}

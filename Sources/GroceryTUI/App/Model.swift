@@ -16,6 +16,13 @@ public struct Model: Sendable, Equatable {
         public var text: String
         /// How to show it.
         public var tone: Style.Color
+
+        /// Creates a line.
+        public init(at: Duration, text: String, tone: Style.Color) {
+            self.at = at
+            self.text = text
+            self.tone = tone
+        }
     }
 
     /// The embedded server, when this process runs one.

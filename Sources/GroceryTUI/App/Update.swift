@@ -158,8 +158,8 @@ private func scroll(_ key: Key, _ model: inout Model) {
     let step = (key == .pageUp || key == .pageDown) ? 5 : 1
     let up = key == .pageUp || key == .up
     switch model.focus {
-    case .log: model.logScroll = max(0, min(model.log.count, model.logScroll + (up ? step : -step)))
-    default: model.cartScroll = max(0, min(model.cart?.items.count ?? 0, model.cartScroll + (up ? -step : step)))
+    case .cart: model.cartScroll = max(0, min(model.cart?.items.count ?? 0, model.cartScroll + (up ? -step : step)))
+    default: model.logScroll = max(0, min(model.log.count, model.logScroll + (up ? step : -step)))  // the log, also from the input line
     }
 }
 

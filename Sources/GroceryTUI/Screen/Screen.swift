@@ -88,6 +88,13 @@ public struct Screen: Equatable, Sendable {
         }
     }
 
+    /// Rows that differ from `previous` (all of them when the size changed): what a
+    /// terminal backend redraws.
+    public func changedRows(from previous: Screen?) -> [Int] {
+        guard let previous, previous.width == width, previous.height == height else { return Array(0..<height) }
+        return (0..<height).filter { rows[$0] != previous.rows[$0] }
+    }
+
     /// The screen as plain text, one line a row, trailing blanks trimmed (golden tests).
     public var text: String {
         rows.map { row in

@@ -73,9 +73,9 @@ final class Terminal {
 
     /// Draws the rows that differ from what is on the terminal, then the cursor.
     func draw(_ screen: Screen) {
-        let previous = drawn.flatMap { $0.width == screen.width && $0.height == screen.height ? $0 : nil }
-        if previous == nil { werase(window) }
-        for row in 0..<screen.height where previous?.rows[row] != screen.rows[row] {
+        let changed = screen.changedRows(from: drawn)
+        if changed.count == screen.height { werase(window) }
+        for row in changed {
             wmove(window, Int32(row), 0)
             var current: Style?
             for cell in screen.rows[row] where !cell.text.isEmpty {
