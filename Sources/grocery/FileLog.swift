@@ -10,6 +10,8 @@ enum FileLog {
         return (base as NSString).appendingPathComponent("grocery/grocery.log")
     }
 
+    /// A logger writing to `path`; every other logger of the process (libraries' own
+    /// included) is sent there too, so nothing but curses writes to the terminal.
     static func logger(path: String, level: Logger.Level = .info) throws -> Logger {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -19,7 +21,8 @@ enum FileLog {
         }
         handle.seekToEndOfFile()
         let sink = Sink(handle: handle)
-        var logger = Logger(label: "grocery") { label in FileLogHandler(label: label, sink: sink) }
+        LoggingSystem.bootstrap { label in FileLogHandler(label: label, sink: sink) }
+        var logger = Logger(label: "grocery")
         logger.logLevel = level
         return logger
     }
