@@ -4,23 +4,23 @@ import Testing
 @Suite("grocery command line")
 struct CommandLineTests {
     @Test("grocery --help lists the subcommands")
-    func rootHelp() throws {
-        let outcome = try GroceryProcess.run(["--help"])
+    func rootHelp() async throws {
+        let outcome = try await GroceryProcess.run(["--help"])
         #expect(outcome.status == 0)
         try Golden.check(outcome.stdout, "grocery-help.txt")
     }
 
     @Test("grocery (the TUI) without a terminal says so and points at grocery pipe")
-    func notATerminal() throws {
-        let outcome = try GroceryProcess.run([])
+    func notATerminal() async throws {
+        let outcome = try await GroceryProcess.run([])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("must be a terminal") && outcome.stderr.contains("grocery pipe"))
         #expect(outcome.stdout.isEmpty)
     }
 
     @Test("an unknown option is a usage error with exit code 2")
-    func usageError() throws {
-        let outcome = try GroceryProcess.run(["nlp", "--bogus"])
+    func usageError() async throws {
+        let outcome = try await GroceryProcess.run(["nlp", "--bogus"])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("--bogus"))
         #expect(outcome.stdout.isEmpty)
@@ -29,25 +29,25 @@ struct CommandLineTests {
     @Suite("grocery nlp")
     struct NLP {
         @Test("--json prints one NLPResult line")
-        func json() throws {
-            let outcome = try GroceryProcess.run(["nlp", "--json", "add 2 gallons of milk"])
+        func json() async throws {
+            let outcome = try await GroceryProcess.run(["nlp", "--json", "add 2 gallons of milk"])
             #expect(outcome.status == 0)
             try Golden.check(outcome.stdout, "nlp-json-milk.txt")
         }
 
         @Test("without --json it prints a readable summary")
-        func summary() throws {
-            let outcome = try GroceryProcess.run(["nlp", "add 4 limes, a bag of rice and 2 cans of tuna under $5"])
+        func summary() async throws {
+            let outcome = try await GroceryProcess.run(["nlp", "add 4 limes, a bag of rice and 2 cans of tuna under $5"])
             #expect(outcome.status == 0)
             try Golden.check(outcome.stdout, "nlp-summary-limes.txt")
         }
 
         @Test("stdin: one JSON line per input line, blank and broken lines included")
-        func lines() throws {
+        func lines() async throws {
             var input = Data("add milk\n\nhow much are bananas\n".utf8)
             input.append(contentsOf: [0x61, 0x64, 0x64, 0x20, 0xFF, 0xFE, 0x0A])  // invalid UTF-8
             input.append(Data((String(repeating: "x", count: 100_000) + "\nclear my cart").utf8))  // no final newline
-            let outcome = try GroceryProcess.run(["nlp", "--json"], stdin: input)
+            let outcome = try await GroceryProcess.run(["nlp", "--json"], stdin: input)
             #expect(outcome.status == 0)
             let lines = outcome.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
             try #require(lines.count == 6)
@@ -60,8 +60,8 @@ struct CommandLineTests {
         }
 
         @Test("works from any directory: the catalog is inside the binary")
-        func anyDirectory() throws {
-            let outcome = try GroceryProcess.run(["nlp", "--json", "bananas"], directory: FileManager.default.temporaryDirectory)
+        func anyDirectory() async throws {
+            let outcome = try await GroceryProcess.run(["nlp", "--json", "bananas"], directory: FileManager.default.temporaryDirectory)
             #expect(outcome.status == 0)
             #expect(outcome.stdout.contains(#""id":"banana""#))
         }
@@ -70,8 +70,8 @@ struct CommandLineTests {
     @Suite("grocery bench nlp")
     struct Bench {
         @Test("--json reports throughput and latency fields (figures are not asserted)")
-        func json() throws {
-            let outcome = try GroceryProcess.run(["bench", "nlp", "--rounds", "1", "--json"])
+        func json() async throws {
+            let outcome = try await GroceryProcess.run(["bench", "nlp", "--rounds", "1", "--json"])
             #expect(outcome.status == 0)
             let object = try #require(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
             for key in ["queriesPerSecond", "p50Microseconds", "p99Microseconds", "queries", "products"] {
@@ -81,8 +81,8 @@ struct CommandLineTests {
         }
 
         @Test("--rounds 0 is a usage error")
-        func badRounds() throws {
-            #expect(try GroceryProcess.run(["bench", "nlp", "--rounds", "0"]).status == 2)
+        func badRounds() async throws {
+            #expect(try await GroceryProcess.run(["bench", "nlp", "--rounds", "0"]).status == 2)
         }
     }
 }

@@ -23,8 +23,20 @@ enum GroceryProcess {
         return candidates[0].appendingPathComponent("grocery")
     }()
 
+    /// Runs the binary to completion. The waiting happens on a thread of its own: blocking
+    /// one of Swift concurrency's few threads would starve the tests running beside.
     static func run(
         _ arguments: [String], stdin: Data? = nil, directory: URL? = nil, environment extra: [String: String] = [:]
+    ) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try runBlocking(arguments, stdin: stdin, directory: directory, environment: extra) })
+            }.start()
+        }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String], stdin: Data?, directory: URL?, environment extra: [String: String]
     ) throws -> Outcome {
         let process = Process()
         process.executableURL = executable

@@ -138,7 +138,7 @@ struct PipeCommandTests {
         #expect(try await undelivered.exitStatus(within: .seconds(20)) == 1)
         #expect(undelivered.events.contains { $0.event == "error" && $0["code"] as? String == "undelivered" })
 
-        #expect(try GroceryProcess.run(["pipe", "--multiplier", "0.5"]).status == 2)
-        #expect(try GroceryProcess.run(["pipe", "--walmart-url", "http://x"]).status == 2)
+        #expect(try await GroceryProcess.run(["pipe", "--multiplier", "0.5"]).status == 2)
+        #expect(try await GroceryProcess.run(["pipe", "--walmart-url", "http://x"]).status == 2)
     }
 }

@@ -72,7 +72,7 @@ struct ServeCommandTests {
     @Test("a port already taken is a clear error, not a crash")
     func portTaken() async throws {
         let holder = try await ServeProcess.start(["--db", ":memory:"])
-        let outcome = try GroceryProcess.run(["serve", "--walmart-port", String(holder.walmartPort), "--grocery-port", "0", "--db", ":memory:"])
+        let outcome = try await GroceryProcess.run(["serve", "--walmart-port", String(holder.walmartPort), "--grocery-port", "0", "--db", ":memory:"])
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("grocery serve:"))
         holder.signal(SIGTERM)
@@ -80,10 +80,10 @@ struct ServeCommandTests {
     }
 
     @Test("bad option values are usage errors (exit 2)")
-    func badOptions() throws {
-        #expect(try GroceryProcess.run(["serve", "--walmart-port", "70000"]).status == 2)
-        #expect(try GroceryProcess.run(["serve", "--reconnect-after-ms", "9-1"]).status == 2)
-        let environment = try GroceryProcess.run(["serve", "--db", ":memory:"], environment: ["GROCERY_MESSAGES_PER_SECOND": "lots"])
+    func badOptions() async throws {
+        #expect(try await GroceryProcess.run(["serve", "--walmart-port", "70000"]).status == 2)
+        #expect(try await GroceryProcess.run(["serve", "--reconnect-after-ms", "9-1"]).status == 2)
+        let environment = try await GroceryProcess.run(["serve", "--db", ":memory:"], environment: ["GROCERY_MESSAGES_PER_SECOND": "lots"])
         #expect(environment.status == 2)
         #expect(environment.stderr.contains("GROCERY_MESSAGES_PER_SECOND"))
     }
@@ -100,7 +100,7 @@ struct BenchCommandTests {
             (["bench", "handshake", "--url", url, "--count", "10", "--json"], ["p50Ms", "p99Ms"]),
             (["bench", "client", "--url", url, "--channels", "5", "--json"], ["bytesPerChannel", "channels"]),
         ] {
-            let outcome = try GroceryProcess.run(arguments)
+            let outcome = try await GroceryProcess.run(arguments)
             #expect(outcome.status == 0, "\(arguments) \(outcome.stderr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], "\(outcome.stdout)")
             for key in keys { #expect(object[key] is NSNumber, "\(arguments[1]) \(key)") }

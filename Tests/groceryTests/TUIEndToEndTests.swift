@@ -3,7 +3,7 @@ import GroceryTestSupport
 import Testing
 
 /// The real `grocery` binary in a real terminal (tmux), against a real server process.
-final class TmuxSession {
+final class TmuxSession: Sendable {
     let socket = "grocery-test-\(UUID().uuidString.prefix(8))"
     let name = "tui"
 
@@ -36,7 +36,11 @@ final class TmuxSession {
         try tmux(["-u", "new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", command])
     }
 
-    func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
+    func screen() async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try self.tmux(["capture-pane", "-p", "-t", self.name]) }) }.start()
+        }
+    }
     func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
     func resize(columns: Int, rows: Int) throws { try tmux(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"]) }
     /// Ends the panes' process groups and the tmux server (`kill-server` alone left
@@ -57,7 +61,7 @@ final class TmuxSession {
         let deadline = ContinuousClock.now + timeout
         var last = ""
         while ContinuousClock.now < deadline {
-            last = try screen()
+            last = try await screen()
             if matches(last) { return last }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -93,7 +97,7 @@ struct TUIEndToEndTests {
         _ = try await server.exitStatus(within: .seconds(5))
         let first = try await tmux.waitFor("a countdown") { $0.contains("reconnecting in") }
         try await Task.sleep(for: .milliseconds(600))
-        let second = try tmux.screen()
+        let second = try await tmux.screen()
         func remaining(_ screen: String) -> Double? {
             guard let range = screen.range(of: #"reconnecting in [0-9.]+ s"#, options: .regularExpression) else { return nil }
             return Double(screen[range].split(separator: " ")[2])
