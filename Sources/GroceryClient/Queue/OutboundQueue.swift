@@ -83,9 +83,6 @@ public final class OutboundQueue: Sendable {
     /// How many messages wait.
     public var count: Int { entries.withLock { $0.count } }
 
-    /// Whether a message with this id waits.
-    public func contains(id: String) -> Bool { entries.withLock { $0.contains { $0.id == id } } }
-
     private func persist(_ entries: [QueuedMessage]) throws(QueueError) {
         guard let file else { return }
         do {

@@ -86,13 +86,6 @@ public final class GroceryStore: Sendable {
         }
     }
 
-    /// How many orders a user has placed (for tests and diagnostics).
-    public func orderCount(userId: String) async throws -> Int {
-        try await database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE user_id = ?", arguments: [userId]) ?? 0
-        }
-    }
-
     private func snapshot(_ db: Database, userId: String) throws -> CartSnapshot {
         let version = try Int.fetchOne(db, sql: "SELECT version FROM cart_versions WHERE user_id = ?", arguments: [userId]) ?? 0
         let rows = try Row.fetchAll(
