@@ -29,10 +29,7 @@ final class PipeProcess: Sendable {
         process.standardError = stderr
         input = stdin.fileHandleForWriting
         let output = self.output
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            // At end of file the handler must be removed, or libdispatch keeps a source on a dead descriptor.
-            if data.isEmpty { handle.readabilityHandler = nil }
+        readLoop(stdout.fileHandleForReading) { data in
             let chunk = String(decoding: data, as: UTF8.self)
             let complete: [String] = output.pending.withLock { pending in
                 pending += chunk
@@ -42,10 +39,7 @@ final class PipeProcess: Sendable {
             }
             output.lines.withLock { $0 += complete }
         }
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            // At end of file the handler must be removed, or libdispatch keeps a source on a dead descriptor.
-            if data.isEmpty { handle.readabilityHandler = nil }
+        readLoop(stderr.fileHandleForReading) { data in
             let chunk = String(decoding: data, as: UTF8.self)
             output.errors.withLock { $0 += chunk }
         }

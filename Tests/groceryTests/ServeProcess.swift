@@ -49,17 +49,11 @@ final class ServeProcess: Sendable {
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            // At end of file the handler must be removed, or libdispatch keeps a source on a dead descriptor.
-            if data.isEmpty { handle.readabilityHandler = nil }
+        readLoop(stdout.fileHandleForReading) { data in
             let text = String(decoding: data, as: UTF8.self)
             output.stdout.withLock { $0 += text }
         }
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            // At end of file the handler must be removed, or libdispatch keeps a source on a dead descriptor.
-            if data.isEmpty { handle.readabilityHandler = nil }
+        readLoop(stderr.fileHandleForReading) { data in
             let text = String(decoding: data, as: UTF8.self)
             output.stderr.withLock { $0 += text }
         }
