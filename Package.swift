@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GroceryTUITests",
-            dependencies: ["GroceryTUI", "GroceryClient", "GroceryProtocol"],
+            dependencies: ["GroceryTUI", "GroceryClient", "GroceryProtocol", "GroceryTestSupport"],
             exclude: ["Golden"]
         ),
         .testTarget(

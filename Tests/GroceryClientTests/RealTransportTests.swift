@@ -18,7 +18,7 @@ func realChannel(_ url: String, clock: TestClock<Duration>, user: String = "tess
 
 /// Polls the channel's state (yielding; no clock advance) until `matches`, within a real-time bound.
 func awaitState(_ channel: ReconnectingChannel, _ matches: (ConnectionState) -> Bool) async throws -> ConnectionState {
-    let deadline = ContinuousClock.now + .seconds(10)
+    let deadline = ContinuousClock.now + .seconds(30)  // generous: a loaded CI machine is slow, a failure is still a failure
     while ContinuousClock.now < deadline {
         let state = await channel.state
         if matches(state) { return state }
@@ -35,14 +35,14 @@ struct RealTransportTests {
         let clock = TestClock<Duration>()
         let channel = realChannel("ws://127.0.0.1:\(peer.port)/ws/walmart", clock: clock)
         await channel.start()
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(30)
         while peer.opened == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         #expect(peer.opened == 1)
         await clock.advance(by: .seconds(10))
         let state = try await awaitState(channel) { if case .waiting = $0 { true } else { false } }
         guard case .waiting(1, _, let error) = state else { throw TestFailure("\(state)") }
         #expect(error.contains("connect timeout"))
-        let closing = ContinuousClock.now + .seconds(5)
+        let closing = ContinuousClock.now + .seconds(30)
         while peer.closed == 0, ContinuousClock.now < closing { try await Task.sleep(for: .milliseconds(5)) }
         #expect(peer.closed == 1)  // the abandoned socket is really closed
         await channel.close()

@@ -1,23 +1,12 @@
 import Foundation
 import GroceryClient
 import GroceryProtocol
+import GroceryTestSupport
 import Testing
 
 @testable import GroceryTUI
 
-enum Golden {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
-
-    static func check(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let url = folder.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["GROCERY_RECORD_GOLDEN"] == "1" {
-            try actual.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(actual == expected, "differs from Golden/\(name)", sourceLocation: sourceLocation)
-    }
-}
+let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
 /// A model in a typical state: a result, a cart, a log.
 func sampleModel() -> Model {
@@ -47,7 +36,7 @@ struct ViewTests {
 
     @Test("both channels connected, a result and a cart")
     func connected() throws {
-        try Golden.check(view(sampleModel(), now: .seconds(5), size: size).text, "connected.txt")
+        try Golden.check(view(sampleModel(), now: .seconds(5), size: size).text, "connected.txt", in: goldenFolder)
     }
 
     @Test("waiting: the countdown is computed from retryAt and now")
@@ -55,7 +44,7 @@ struct ViewTests {
         var model = sampleModel()
         model.grocery = .waiting(attempt: 3, retryAt: .milliseconds(12_300), lastError: "connection refused")
         let early = view(model, now: .seconds(10), size: size)
-        try Golden.check(early.text, "waiting.txt")
+        try Golden.check(early.text, "waiting.txt", in: goldenFolder)
         let later = view(model, now: .seconds(11), size: size)
         #expect(later.text.contains("reconnecting in 1.3 s (attempt 3/10)"))
         #expect(early.text.contains("reconnecting in 2.3 s (attempt 3/10) · Ctrl-R retry now"))
@@ -67,13 +56,13 @@ struct ViewTests {
         var model = sampleModel()
         model.walmart = .failed(reason: "gave up after 10 attempts: connection refused", attempts: 10)
         model.queued = 2
-        try Golden.check(view(model, now: .seconds(60), size: size).text, "failed.txt")
+        try Golden.check(view(model, now: .seconds(60), size: size).text, "failed.txt", in: goldenFolder)
     }
 
     @Test("below the minimum size only says so")
     func tiny() throws {
         let screen = view(sampleModel(), now: .zero, size: Size(columns: 50, rows: 10))
-        try Golden.check(screen.text, "tiny.txt")
+        try Golden.check(screen.text, "tiny.txt", in: goldenFolder)
         #expect(view(sampleModel(), now: .zero, size: Size(columns: 0, rows: 0)).text == "\n")
     }
 
@@ -95,7 +84,7 @@ struct ViewTests {
         var model = sampleModel()
         model.input.set("日本のお茶 crème fraîche 🍌")
         let screen = view(model, now: .seconds(5), size: size)
-        try Golden.check(screen.text, "wide.txt")
+        try Golden.check(screen.text, "wide.txt", in: goldenFolder)
         #expect(TextWidth.of("日本") == 4)
         #expect(TextWidth.of("crème") == 5)
         #expect(TextWidth.of("e\u{301}") == 1)
@@ -106,6 +95,6 @@ struct ViewTests {
     func help() throws {
         var model = sampleModel()
         _ = update(&model, .key(.function(1)), now: .zero)
-        try Golden.check(view(model, now: .seconds(5), size: size).text, "help.txt")
+        try Golden.check(view(model, now: .seconds(5), size: size).text, "help.txt", in: goldenFolder)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GroceryTestSupport
 import Testing
 
 @Suite("grocery command line")
@@ -7,7 +8,7 @@ struct CommandLineTests {
     func rootHelp() async throws {
         let outcome = try await GroceryProcess.run(["--help"])
         #expect(outcome.status == 0)
-        try Golden.check(outcome.stdout, "grocery-help.txt")
+        try Golden.check(outcome.stdout, "grocery-help.txt", in: goldenFolder)
     }
 
     @Test("grocery (the TUI) without a terminal says so and points at grocery pipe")
@@ -32,14 +33,14 @@ struct CommandLineTests {
         func json() async throws {
             let outcome = try await GroceryProcess.run(["nlp", "--json", "add 2 gallons of milk"])
             #expect(outcome.status == 0)
-            try Golden.check(outcome.stdout, "nlp-json-milk.txt")
+            try Golden.check(outcome.stdout, "nlp-json-milk.txt", in: goldenFolder)
         }
 
         @Test("without --json it prints a readable summary")
         func summary() async throws {
             let outcome = try await GroceryProcess.run(["nlp", "add 4 limes, a bag of rice and 2 cans of tuna under $5"])
             #expect(outcome.status == 0)
-            try Golden.check(outcome.stdout, "nlp-summary-limes.txt")
+            try Golden.check(outcome.stdout, "nlp-summary-limes.txt", in: goldenFolder)
         }
 
         @Test("stdin: one JSON line per input line, blank and broken lines included")

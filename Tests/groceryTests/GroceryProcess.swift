@@ -69,20 +69,8 @@ enum GroceryProcess {
     }
 }
 
-/// Compares text with a file under `Tests/groceryTests/Golden/`; `GROCERY_RECORD_GOLDEN=1` rewrites it.
-enum Golden {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
-
-    static func check(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let url = folder.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["GROCERY_RECORD_GOLDEN"] == "1" {
-            try actual.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(actual == expected, "differs from Golden/\(name); rerun with GROCERY_RECORD_GOLDEN=1 after checking", sourceLocation: sourceLocation)
-    }
-}
+/// Golden files of the command-line tests.
+let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
 /// Reads a pipe to its end on a thread of its own, handing each chunk to `chunk`.
 /// (FileHandle's readabilityHandler, a libdispatch source, crashed the test runner when

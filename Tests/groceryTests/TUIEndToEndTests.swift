@@ -32,17 +32,21 @@ final class TmuxSession: Sendable {
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 
-    func start(_ command: String, columns: Int = 100, rows: Int = 30) throws {
-        try tmux(["-u", "new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", command])
+    func start(_ command: String, columns: Int = 100, rows: Int = 30) async throws {
+        try await run(["-u", "new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", command])
     }
 
-    func screen() async throws -> String {
+    /// Runs a tmux command on a thread of its own (it blocks in waitpid).
+    @discardableResult
+    func run(_ arguments: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try self.tmux(["capture-pane", "-p", "-t", self.name]) }) }.start()
+            Thread { continuation.resume(with: Result { try self.tmux(arguments) }) }.start()
         }
     }
-    func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
-    func resize(columns: Int, rows: Int) throws { try tmux(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"]) }
+
+    func screen() async throws -> String { try await run(["capture-pane", "-p", "-t", name]) }
+    func keys(_ keys: String...) async throws { try await run(["send-keys", "-t", name] + keys) }
+    func resize(columns: Int, rows: Int) async throws { try await run(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"]) }
     /// Ends the panes' process groups and the tmux server (`kill-server` alone left
     /// servers behind on this machine's tmux 3.3a).
     func kill() {
@@ -86,10 +90,10 @@ struct TUIEndToEndTests {
             "--queue-file", folder.appendingPathComponent("q.json").path, "--log-file", folder.appendingPathComponent("log").path,
             "--initial-delay-ms", "4000", "--no-jitter",
         ].joined(separator: " ")
-        try tmux.start("TERM=xterm-256color \(command); echo EXIT=$?; sleep 60")
+        try await tmux.start("TERM=xterm-256color \(command); echo EXIT=$?; sleep 60")
 
         try await tmux.waitFor("both channels connected") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
-        try tmux.keys("add 3 bananas", "Enter")
+        try await tmux.keys("add 3 bananas", "Enter")
         let withCart = try await tmux.waitFor("the cart") { $0.contains("Cart v1") && $0.contains("Bananas") }
         #expect(withCart.contains("\"add 3 bananas\" → add"))
 
@@ -107,19 +111,19 @@ struct TUIEndToEndTests {
         #expect(after < before)  // the countdown falls on its own
 
         server = try await ServeProcess.start(serverArguments, fixedPorts: true)
-        try tmux.keys("C-r")
+        try await tmux.keys("C-r")
         try await tmux.waitFor("both reconnected after Ctrl-R") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
 
-        try tmux.resize(columns: 70, rows: 20)
+        try await tmux.resize(columns: 70, rows: 20)
         try await tmux.waitFor("the narrow layout") { screen in
             screen.split(separator: "\n").first?.contains("grocery · e2e") == true && screen.contains("─ Cart")
         }
-        try tmux.resize(columns: 40, rows: 10)
+        try await tmux.resize(columns: 40, rows: 10)
         try await tmux.waitFor("too small") { $0.contains("terminal too small: 40×10") }
-        try tmux.resize(columns: 100, rows: 30)
+        try await tmux.resize(columns: 100, rows: 30)
         try await tmux.waitFor("full size again") { $0.contains("● walmart connected") }
 
-        try tmux.keys("C-c")
+        try await tmux.keys("C-c")
         try await tmux.waitFor("the shell back with exit 0") { $0.contains("EXIT=0") }
         server.signal(SIGTERM)
         _ = try await server.exitStatus(within: .seconds(5))
@@ -129,7 +133,7 @@ struct TUIEndToEndTests {
     func unknownTerm() async throws {
         let tmux = TmuxSession()
         defer { tmux.kill() }
-        try tmux.start("TERM=no-such-terminal \(GroceryProcess.executable.path) --walmart-url ws://127.0.0.1:9/ws --grocery-url ws://127.0.0.1:9/ws --queue-file /dev/null/x; echo EXIT=$?; sleep 60")
+        try await tmux.start("TERM=no-such-terminal \(GroceryProcess.executable.path) --walmart-url ws://127.0.0.1:9/ws --grocery-url ws://127.0.0.1:9/ws --queue-file /dev/null/x; echo EXIT=$?; sleep 60")
         let screen = try await tmux.waitFor("the exit") { $0.contains("EXIT=") }
         #expect(screen.contains("unknown terminal type TERM=no-such-terminal"))
         #expect(screen.contains("EXIT=2"))
