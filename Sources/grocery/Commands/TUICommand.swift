@@ -54,9 +54,11 @@ struct TUICommand: AsyncParsableCommand {
             await embedded?.stop()
             throw ValidationError(error.description)
         }
-        let model = Model(
+        var model = Model(
             user: configuration.userId, session: core.sessionId, serverNote: note, maxAttempts: configuration.channel.policy.maxAttempts,
             embedded: initialServerState)
+        // A queue left by an earlier run (kill -9, no network) counts from the start.
+        model.queued = await core.pendingCount
         do {
             try await TUI.run(client: core, model: model, clock: clock, server: embedded)
         } catch let error as TerminalError {
