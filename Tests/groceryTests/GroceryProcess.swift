@@ -38,20 +38,8 @@ enum GroceryProcess {
     private static func runBlocking(
         _ arguments: [String], stdin: Data?, directory: URL?, environment extra: [String: String]
     ) throws -> Outcome {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["COLUMNS"] = "80"  // help text wraps to a fixed width
-        environment.merge(extra) { $1 }
-        process.environment = environment
-        if let directory { process.currentDirectoryURL = directory }
-        let output = Pipe()
-        let errors = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
+        let launch = Launch(arguments, environment: extra, directory: directory)
+        let (process, input, output, errors) = (launch.process, launch.stdin, launch.stdout, launch.stderr)
         try process.run()
         // Write input while output is read, so neither side can fill a pipe and stall.
         let writer = Thread {
@@ -66,6 +54,27 @@ enum GroceryProcess {
             status: process.terminationStatus,
             stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// A `grocery` child process with its three pipes, configured and not yet started.
+struct Launch {
+    let process = Process()
+    let stdin = Pipe()
+    let stdout = Pipe()
+    let stderr = Pipe()
+
+    init(_ arguments: [String], environment extra: [String: String] = [:], directory: URL? = nil) {
+        process.executableURL = GroceryProcess.executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["COLUMNS"] = "80"  // help text wraps to a fixed width
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        if let directory { process.currentDirectoryURL = directory }
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
     }
 }
 

@@ -15,19 +15,10 @@ final class PipeProcess: Sendable {
     }
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process = Process()
-        process.executableURL = GroceryProcess.executable
-        process.arguments = ["pipe"] + arguments
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        process.environment = env
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        input = stdin.fileHandleForWriting
+        let launch = Launch(["pipe"] + arguments, environment: environment)
+        process = launch.process
+        let (stdout, stderr) = (launch.stdout, launch.stderr)
+        input = launch.stdin.fileHandleForWriting
         let output = self.output
         readLoop(stdout.fileHandleForReading) { data in
             let chunk = String(decoding: data, as: UTF8.self)

@@ -41,14 +41,9 @@ final class ServeProcess: Sendable {
     }
 
     private static func startOnce(_ arguments: [String], fixedPorts: Bool) async throws -> ServeProcess {
-        let process = Process()
-        process.executableURL = GroceryProcess.executable
-        process.arguments = ["serve"] + (fixedPorts ? [] : ["--walmart-port", "0", "--grocery-port", "0"]) + arguments
+        let launch = Launch(["serve"] + (fixedPorts ? [] : ["--walmart-port", "0", "--grocery-port", "0"]) + arguments)
+        let (process, stdout, stderr) = (launch.process, launch.stdout, launch.stderr)
         let output = Output()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
         readLoop(stdout.fileHandleForReading) { data in
             let text = String(decoding: data, as: UTF8.self)
             output.stdout.withLock { $0 += text }
