@@ -2,7 +2,6 @@ import Foundation
 import GroceryNLP
 import Hummingbird
 import HummingbirdCore
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -96,22 +95,8 @@ public final class GroceryServer: Sendable {
         let rules = UpgradeGate.Rules(
             paths: Set(endpoints.keys), allowedOrigins: Set(configuration.allowedOrigins), registry: context.registry, logger: logger,
             refusalToken: refusalToken)
-        let webSocket = WebSocketServerConfiguration(
-            maxFrameSize: configuration.maxFrameBytes, autoPing: .disabled, closeTimeout: .seconds(2), validateUTF8: true)
         let server = HTTPServerBuilder { responder in
-            GatedUpgradeChannel(
-                inner: HTTP1WebSocketUpgradeChannel(
-                    responder: responder, configuration: .init(ws: webSocket),
-                    shouldUpgrade: { request, channel, _ in
-                        guard let kind = endpoints[request.path.map { String($0.split(separator: "?").first ?? "") } ?? ""] else {
-                            return .dontUpgrade
-                        }
-                        let peer = UpgradeGate.ip(channel.remoteAddress)
-                        return .upgrade([:]) { inbound, outbound, _ in
-                            try await ChannelRoutes.serve(kind: kind, peer: peer, request: request, inbound: inbound, outbound: outbound, context: context)
-                        }
-                    }),
-                rules: rules)
+            GroceryChildChannel(responder: responder, endpoints: endpoints, rules: rules, context: context)
         }
         return Application(
             router: router, server: server,

@@ -276,7 +276,7 @@ public actor ReconnectingChannel {
             helperStarted()
             sleeper = Task {
                 do { try await clock.sleep(until: deadline) } catch { return }
-                await self.wake(token)
+                self.wake(token)
             }
         }
         await withCheckedContinuation { continuation in

@@ -1,75 +1,75 @@
-/// A small, fast JSON text builder for the wire types: no reflection, no dictionaries,
-/// keys in the order written. Doubles are written in their shortest exact form, and
-/// whole numbers without ".0"; a non-finite number (never valid on the wire) becomes null.
+/// A small, fast JSON builder for the wire types: no reflection, no dictionaries, keys in
+/// the order written, UTF-8 bytes appended to one array. Doubles are written in their
+/// shortest exact form, and whole numbers without ".0"; a non-finite number (never
+/// valid on the wire) becomes null.
 struct JSONWriter {
-    private(set) var text = ""
-    private var needsComma = [false]
+    private(set) var bytes: [UInt8] = []
+    /// Bit n: the container at depth n already holds a value, so the next needs a comma.
+    private var commaBits: UInt64 = 0
+    private var depth = 0
 
     init(capacity: Int = 256) {
-        text.reserveCapacity(capacity)
+        bytes.reserveCapacity(capacity)
     }
 
+    /// The JSON text.
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
     mutating func object(_ body: (inout JSONWriter) -> Void) {
-        separate()
-        text.append("{")
-        needsComma.append(false)
+        open(UInt8(ascii: "{"))
         body(&self)
-        needsComma.removeLast()
-        text.append("}")
+        close(UInt8(ascii: "}"))
     }
 
     mutating func array<Element>(_ elements: [Element], _ body: (inout JSONWriter, Element) -> Void) {
-        separate()
-        text.append("[")
-        needsComma.append(false)
+        open(UInt8(ascii: "["))
         for element in elements { body(&self, element) }
-        needsComma.removeLast()
-        text.append("]")
+        close(UInt8(ascii: "]"))
     }
 
     /// Writes `"key":` inside an object; the next value follows it.
     mutating func key(_ key: String) {
         separate()
-        Self.appendString(key, to: &text)
-        text.append(":")
-        needsComma[needsComma.count - 1] = false
+        appendString(key)
+        bytes.append(UInt8(ascii: ":"))
+        commaBits &= ~(1 << depth)
     }
 
     mutating func string(_ value: String) {
         separate()
-        Self.appendString(value, to: &text)
+        appendString(value)
     }
 
     mutating func number(_ value: Double) {
         separate()
         if !value.isFinite {
-            text.append("null")
+            bytes.append(contentsOf: "null".utf8)
         } else if value == value.rounded(), abs(value) < 1e15 {
-            text.append(String(Int64(value)))
+            appendInteger(Int64(value))
         } else {
-            text.append(value.description)
+            bytes.append(contentsOf: value.description.utf8)
         }
     }
 
     mutating func number(_ value: Int) {
         separate()
-        text.append(String(value))
+        appendInteger(Int64(value))
     }
 
     mutating func bool(_ value: Bool) {
         separate()
-        text.append(value ? "true" : "false")
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
     mutating func null() {
         separate()
-        text.append("null")
+        bytes.append(contentsOf: "null".utf8)
     }
 
     /// Writes already-encoded JSON as a value.
     mutating func raw(_ json: String) {
         separate()
-        text.append(json)
+        bytes.append(contentsOf: json.utf8)
     }
 
     mutating func field(_ name: String, _ value: String) { key(name); string(value) }
@@ -77,37 +77,58 @@ struct JSONWriter {
     mutating func field(_ name: String, _ value: Int) { key(name); number(value) }
     mutating func field(_ name: String, _ value: Bool) { key(name); bool(value) }
 
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        bytes.append(bracket)
+        depth += 1
+        precondition(depth < 64, "JSON nested too deeply for JSONWriter")
+        commaBits &= ~(1 << depth)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        depth -= 1
+        bytes.append(bracket)
+    }
+
     private mutating func separate() {
-        if needsComma[needsComma.count - 1] { text.append(",") }
-        needsComma[needsComma.count - 1] = true
+        if commaBits & (1 << depth) != 0 { bytes.append(UInt8(ascii: ",")) }
+        commaBits |= 1 << depth
+    }
+
+    private mutating func appendInteger(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 
     /// Quotes and escapes per RFC 8259: `"`, `\`, and control characters.
-    static func appendString(_ value: String, to text: inout String) {
-        text.append("\"")
-        var clean = true
-        for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            clean = false
-            break
-        }
-        if clean {
-            text.append(value)
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": text.append("\\\"")
-                case "\\": text.append("\\\\")
-                case "\n": text.append("\\n")
-                case "\r": text.append("\\r")
-                case "\t": text.append("\\t")
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    text.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                default: text.unicodeScalars.append(scalar)
-                }
+    private mutating func appendString(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
             }
         }
-        text.append("\"")
+        bytes.append(UInt8(ascii: "\""))
     }
 }
 

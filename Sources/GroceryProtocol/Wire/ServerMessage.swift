@@ -85,6 +85,8 @@ public enum CloseCode: UInt16, Sendable {
     case normal = 1000
     /// The server is shutting down (reconnect).
     case goingAway = 1001
+    /// A frame that breaks RFC 6455 (unmasked, a stray continuation, a bad opcode).
+    case protocolError = 1002
     /// Invalid UTF-8 in a text frame.
     case invalidPayload = 1007
     /// Policy violation, e.g. persistent flooding (do not retry at once).

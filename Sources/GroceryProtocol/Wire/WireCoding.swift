@@ -96,6 +96,11 @@ extension ClientMessage {
 extension ServerMessage {
     /// The JSON text of this message.
     public func encoded() -> String {
+        String(decoding: encodedUTF8(), as: UTF8.self)
+    }
+
+    /// The JSON text of this message as UTF-8 bytes (what a WebSocket text frame carries).
+    public func encodedUTF8() -> [UInt8] {
         var json = JSONWriter()
         json.object { json in
             switch self {
@@ -135,7 +140,7 @@ extension ServerMessage {
                 json.field("retryAfterMs", retryAfterMs)
             }
         }
-        return json.text
+        return json.bytes
     }
 
     /// Reads a server frame (used by clients and tests).

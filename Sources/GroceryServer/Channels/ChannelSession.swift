@@ -1,13 +1,26 @@
 import Foundation
 import GroceryNLP
 import GroceryProtocol
-import HummingbirdWebSocket
 
 /// The walmart and grocery channels' conversation with one client: hello first, then
 /// queries (walmart) or cart commands (grocery), ping at any time; every bad message
 /// gets an `error` and the connection stays open; flooding gets `rate_limited`, and
 /// a client that keeps flooding is closed with 1008.
-struct ChannelSession: ConnectionLoop.Session {
+///
+/// ``handleNow(_:on:)`` answers what needs no database at once and returns the rest
+/// as ``Work``, which ``perform(_:on:)`` does in a task (see ``LoopConversation``).
+struct ChannelSession: Sendable {
+    /// A step that awaits the database.
+    enum Work: Sendable {
+        case welcome(ClientMessage.Hello)
+        case apply(CartCommand, userId: String)
+    }
+
+    /// What a step changed in the session: the user a welcome started.
+    struct Outcome: Sendable {
+        var userId: String?
+    }
+
     let kind: ChannelKind
     let context: ServerContext
     private var userId: String?
@@ -21,17 +34,17 @@ struct ChannelSession: ConnectionLoop.Session {
         bucket = TokenBucket(rate: limits.messagesPerSecond, burst: limits.messageBurst, now: .now)
     }
 
-    mutating func handle(_ message: WebSocketMessage, on connection: LiveConnection) async {
+    mutating func handleNow(_ message: InboundMessage, on connection: LiveConnection) -> Work? {
         guard case .text(let text) = message else {
             connection.send(.error(id: nil, code: .badJSON, message: "binary frames are not accepted; send JSON text"))
-            return
+            return nil
         }
         let decoded: ClientMessage
         do {
             decoded = try ClientMessage.decode(Data(text.utf8))
         } catch {
             connection.send(.error(id: error.id, code: error.code, message: error.message))
-            return
+            return nil
         }
         if let wait = bucket.take(now: .now) {
             strikes += 1
@@ -40,51 +53,71 @@ struct ChannelSession: ConnectionLoop.Session {
             } else {
                 connection.send(.error(id: decoded.id, code: .rateLimited, message: "too many messages; retry in \(max(wait.wholeMilliseconds, 1)) ms"))
             }
-            return
+            return nil
         }
         strikes = 0
         switch decoded {
         case .ping(let ts):
             connection.send(.pong(ts: ts))
         case .hello(let hello):
-            await welcome(hello, on: connection)
+            return .welcome(hello)
         case .nlpQuery(let id, let text) where kind == .walmart:
             guard userId != nil else { return helloFirst(id, connection) }
             connection.send(.ack(id: id))
             connection.send(.nlpResult(id: id, result: context.parser.parse(text)))
         case .cart(let command) where kind == .grocery:
             guard let userId else { return helloFirst(command.id, connection) }
-            await apply(command, userId: userId, on: connection)
+            return .apply(command, userId: userId)
         default:
             connection.send(.error(id: decoded.id, code: .unknownType, message: "the \(kind.rawValue) channel does not take this message"))
         }
+        return nil
     }
 
-    private func helloFirst(_ id: String?, _ connection: LiveConnection) {
+    /// Does a step that awaits the database; its replies go out as it goes.
+    func perform(_ work: Work, on connection: LiveConnection) async -> Outcome {
+        switch work {
+        case .welcome(let hello):
+            return Outcome(userId: await welcome(hello, on: connection))
+        case .apply(let command, let userId):
+            await apply(command, userId: userId, on: connection)
+            return Outcome()
+        }
+    }
+
+    /// Takes in what a step changed (on the connection's event loop).
+    mutating func performed(_ outcome: Outcome) {
+        if let started = outcome.userId { userId = started }
+    }
+
+    private func helloFirst(_ id: String?, _ connection: LiveConnection) -> Work? {
         connection.send(.error(id: id, code: .helloRequired, message: "send hello first"))
+        return nil
     }
 
-    private mutating func welcome(_ hello: ClientMessage.Hello, on connection: LiveConnection) async {
+    /// Returns the user whose session started, or nil when the hello was refused.
+    private func welcome(_ hello: ClientMessage.Hello, on connection: LiveConnection) async -> String? {
         guard UserID.isValid(hello.userId) else {
             connection.send(.error(id: nil, code: .invalidField, message: UserID.rule))
-            return
+            return nil
         }
         let sessionId = hello.sessionId ?? UUID().uuidString
         guard !sessionId.isEmpty, sessionId.utf8.count <= 128 else {
             connection.send(.error(id: nil, code: .invalidField, message: "\"sessionId\" must be 1 to 128 bytes"))
-            return
+            return nil
         }
         do {
             let resumed = try await context.store.touchSession(sessionId, userId: hello.userId)
-            userId = hello.userId
             context.registry.setUser(hello.userId, for: connection)
             connection.send(.welcome(sessionId: sessionId, resumed: resumed, heartbeatMs: context.configuration.heartbeatMs))
             if kind == .grocery {
                 connection.send(.cart(try await context.store.cart(userId: hello.userId)))
             }
+            return hello.userId
         } catch {
             context.logger.error("hello failed", metadata: ["error": "\(error)"])
             connection.send(.error(id: nil, code: .internalError, message: "could not start the session; try again"))
+            return nil
         }
     }
 

@@ -1,36 +1,9 @@
-import GroceryProtocol
+import NIOCore
 import Synchronization
 
 /// The server's channels.
 public enum ChannelKind: String, Sendable, CaseIterable {
     case walmart, grocery, trpc
-}
-
-/// What a connection's writer task sends, in order.
-enum Outgoing: Sendable {
-    case text(String)
-    case close(CloseCode, String)
-}
-
-/// One open WebSocket connection as the rest of the server sees it: a mailbox its own
-/// writer task drains, so every frame of a connection is written by one task, in order.
-final class LiveConnection: Sendable {
-    let id: Int
-    let kind: ChannelKind
-    let peer: String
-    let opened = ContinuousClock.now
-    private let mailbox: AsyncStream<Outgoing>.Continuation
-
-    init(id: Int, kind: ChannelKind, peer: String, mailbox: AsyncStream<Outgoing>.Continuation) {
-        self.id = id
-        self.kind = kind
-        self.peer = peer
-        self.mailbox = mailbox
-    }
-
-    func send(_ text: String) { mailbox.yield(.text(text)) }
-    func send(_ message: ServerMessage) { mailbox.yield(.text(message.encoded())) }
-    func close(_ code: CloseCode, reason: String) { mailbox.yield(.close(code, reason)) }
 }
 
 /// Why an upgrade was refused before it happened.
@@ -75,10 +48,11 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
-    func open(kind: ChannelKind, peer: String, mailbox: AsyncStream<Outgoing>.Continuation) -> LiveConnection {
+    /// Registers a just-upgraded connection (call on its event loop).
+    func open(kind: ChannelKind, peer: String, channel: any Channel) -> LiveConnection {
         state.withLock { state in
             state.nextID += 1
-            let connection = LiveConnection(id: state.nextID, kind: kind, peer: peer, mailbox: mailbox)
+            let connection = LiveConnection(id: state.nextID, kind: kind, peer: peer, channel: channel)
             state.connections[connection.id] = connection
             state.perIP[peer, default: 0] += 1
             return connection

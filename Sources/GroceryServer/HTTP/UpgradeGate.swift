@@ -61,7 +61,7 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func refusal(for head: HTTPRequestHead, peer: SocketAddress?) -> Refusal? {
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        let path = Self.path(of: head.uri)
         guard rules.paths.contains(path) else {
             return Refusal(status: .notFound, message: "no WebSocket endpoint at \(path)")
         }
@@ -105,6 +105,11 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
 
     static func isUpgrade(_ head: HTTPRequestHead) -> Bool {
         head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
+    }
+
+    /// The path of a request target, without its query.
+    static func path(of uri: String) -> String {
+        uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
     }
 
     static func ip(_ address: SocketAddress?) -> String {

@@ -1,7 +1,6 @@
 import Foundation
 import GroceryNLP
 import GroceryProtocol
-import HummingbirdWebSocket
 
 /// One tRPC WebSocket client: queries `nlp.parse`, `products.search`, `cart.get`;
 /// mutations `cart.add`, `cart.remove`, `cart.clear`; the subscription `cart.onChange`.
@@ -9,7 +8,7 @@ import HummingbirdWebSocket
 /// The user is taken from tRPC 11 `connectionParams` (`{"userId":…}`), else the
 /// upgrade URL's `?userId=`, else `"guest"`. Mutation inputs may carry an `id` to make
 /// them idempotent, as on the grocery channel.
-struct TRPCSession: ConnectionLoop.Session {
+struct TRPCSession: Sendable {
     let context: ServerContext
     private var userId: String
     private var subscriptions: [String] = []
@@ -25,7 +24,7 @@ struct TRPCSession: ConnectionLoop.Session {
         bucket = TokenBucket(rate: limits.messagesPerSecond, burst: limits.messageBurst, now: .now)
     }
 
-    mutating func handle(_ message: WebSocketMessage, on connection: LiveConnection) async {
+    mutating func handle(_ message: InboundMessage, on connection: LiveConnection) async {
         if !registered {
             context.registry.setUser(userId, for: connection)
             registered = true

@@ -108,7 +108,10 @@ private func press(_ key: Key, on model: inout Model) -> [Command] {
         return [.retryNow]
     case .function(8):
         return [.toggleEmbeddedServer]
-    case .function(1), .character("?") where model.input.text.isEmpty:
+    case .function(1):  // F1 types nothing, so it opens help whatever the line holds
+        model.showingHelp = true
+        return []
+    case .character("?") where model.input.text.isEmpty:
         model.showingHelp = true
         return []
     case .tab:

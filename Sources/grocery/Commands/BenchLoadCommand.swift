@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
 import GroceryProtocol
-import Logging
-import Synchronization
-import WSClient
+import NIOCore
+import NIOPosix
 
 /// `grocery bench load`: N walmart-channel connections, each sending M queries one at a time.
 struct BenchLoadCommand: AsyncParsableCommand {
@@ -28,23 +27,36 @@ struct BenchLoadCommand: AsyncParsableCommand {
         guard connections > 0, messages > 0 else { throw ValidationError("--connections and --messages must be at least 1") }
     }
 
+    @Option(help: "Event loop threads of the load generator (it shares the machine with the server).")
+    var threads = 1
+
     func run() async throws {
         let queries = NLPCorpus.queries.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        let logger = Self.quietLogger()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(threads, 1))
         let clock = ContinuousClock()
         let start = clock.now
         let (url, messages) = (target.url, self.messages)
-        let results = try await withThrowingTaskGroup(of: [Duration].self) { group in
-            for connection in 0..<connections {
-                group.addTask {
-                    try await Self.client(url: url, number: connection, messages: messages, queries: queries, logger: logger)
+        let results = try await withThrowingTaskGroup(of: [Duration].self) { tasks in
+            for number in 0..<connections {
+                tasks.addTask {
+                    let done = group.any().makePromise(of: [Duration].self)
+                    let channel = try await BenchSocket.connect(url: url, group: group) {
+                        LoadConnection(number: number, messages: messages, queries: queries, done: done)
+                    }
+                    do {
+                        return try await done.futureResult.get()
+                    } catch {
+                        try? await channel.close()
+                        throw error
+                    }
                 }
             }
             var all: [Duration] = []
-            for try await samples in group { all += samples }
+            for try await samples in tasks { all += samples }
             return all
         }
         let elapsed = clock.now - start
+        try await group.shutdownGracefully()
         let stats = LatencyStats(results)
         let report = BenchLoadReport(
             connections: connections, messages: results.count,
@@ -52,37 +64,6 @@ struct BenchLoadCommand: AsyncParsableCommand {
             p50Ms: stats.percentile(50).seconds * 1000, p99Ms: stats.percentile(99).seconds * 1000,
             seconds: elapsed.seconds)
         Output.standardOutput(target.json ? try report.json() : report.table())
-        if results.count < connections * messages { throw ExitCode.failure }
-    }
-
-    private static func quietLogger() -> Logger {
-        var logger = Logger(label: "grocery.bench")
-        logger.logLevel = .critical
-        return logger
-    }
-
-    /// One connection: hello, then `messages` queries, each timed from send to its nlp.result.
-    static func client(url: String, number: Int, messages: Int, queries: [String], logger: Logger) async throws -> [Duration] {
-        let samples = Mutex<[Duration]>([])
-        try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
-            var frames = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-            try await outbound.write(.text(ClientMessage.hello(.init(sessionId: nil, userId: "bench-\(number)")).encoded()))
-            _ = try await frames.next()
-            for index in 0..<messages {
-                let id = "\(number)-\(index)"
-                let sent = ContinuousClock.now
-                try await outbound.write(.text(ClientMessage.nlpQuery(id: id, text: queries[(number + index) % queries.count]).encoded()))
-                while let frame = try await frames.next() {
-                    guard case .text(let text) = frame else { continue }
-                    if text.contains("\"nlp.result\""), text.contains("\"\(id)\"") { break }
-                    if text.contains("\"error\"") { throw ValidationError("server refused a query: \(text)") }
-                }
-                let elapsed = ContinuousClock.now - sent
-                samples.withLock { $0.append(elapsed) }
-            }
-            try await outbound.close(.normalClosure, reason: nil)
-        }
-        return samples.withLock { $0 }
     }
 }
 

@@ -35,7 +35,7 @@ struct TUICommand: AsyncParsableCommand {
             || environment["GROCERY_WALMART_URL"] != nil || environment["GROCERY_GROCERY_URL"] != nil
 
         var embedded: EmbeddedServer?
-        var note = "server \(URLComponents(string: configuration.walmartURL)?.host ?? "?"):\(URLComponents(string: configuration.walmartURL)?.port ?? 0)"
+        let note = "server \(URLComponents(string: configuration.walmartURL)?.host ?? "?"):\(URLComponents(string: configuration.walmartURL)?.port ?? 0)"
         var initialServerState: Model.EmbeddedServer?
         if !explicitURLs, await !HealthProbe.answers(host: "127.0.0.1", port: 3001) {
             let server = EmbeddedServer(logger: logger)

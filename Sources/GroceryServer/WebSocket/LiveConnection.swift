@@ -1,0 +1,82 @@
+import GroceryProtocol
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// One open WebSocket connection as the rest of the server sees it. Any thread may send:
+/// on the connection's event loop a frame is written at once and flushed once the loop
+/// has handled what is ready (so an `ack` and its `nlp.result` leave in one write);
+/// from elsewhere it is handed to the loop, in order.
+final class LiveConnection: Sendable {
+    let id: Int
+    let kind: ChannelKind
+    let peer: String
+    let opened = ContinuousClock.now
+    /// How long to wait for the client's answer to our close frame.
+    static let closeTimeout: TimeAmount = .seconds(2)
+
+    private let channel: any Channel
+    private let flushScheduled: NIOLoopBoundBox<Bool>
+    private let sentCloseCode = Atomic<UInt16>(0)
+
+    /// Must be created on the channel's event loop.
+    init(id: Int, kind: ChannelKind, peer: String, channel: any Channel) {
+        self.id = id
+        self.kind = kind
+        self.peer = peer
+        self.channel = channel
+        flushScheduled = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
+    }
+
+    /// The close code this side sent, if it sent one.
+    var sentClose: UInt16? {
+        let code = sentCloseCode.load(ordering: .acquiring)
+        return code == 0 ? nil : code
+    }
+
+    func send(_ message: ServerMessage) { send(utf8: message.encodedUTF8()) }
+
+    func send(_ text: String) { send(utf8: text.utf8) }
+
+    private func send(utf8: some Sequence<UInt8>) {
+        guard sentClose == nil else { return }
+        write(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: utf8)))
+    }
+
+    /// Sends a close frame (once) and ends our side of the TCP stream; the socket closes
+    /// when the client answers, or after ``closeTimeout`` if it does not. (Closing at
+    /// once with the client's bytes unread would reset the connection, and the client
+    /// could lose the close frame with the reason.)
+    func close(_ code: CloseCode, reason: String) {
+        guard sentCloseCode.compareExchange(expected: 0, desired: code.rawValue, ordering: .acquiringAndReleasing).exchanged else { return }
+        var data = ByteBuffer()
+        data.writeInteger(code.rawValue)
+        data.writeString(String(decoding: reason.utf8.prefix(120), as: UTF8.self))  // a close reason has room for 123 bytes
+        let channel = self.channel
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)).whenComplete { _ in
+            channel.close(mode: .output, promise: nil)
+            channel.eventLoop.scheduleTask(in: Self.closeTimeout) { channel.close(promise: nil) }
+        }
+    }
+
+    /// Answers a client ping (on the event loop).
+    func pong(_ data: ByteBuffer) {
+        write(WebSocketFrame(fin: true, opcode: .pong, data: data))
+    }
+
+    private func write(_ frame: WebSocketFrame) {
+        guard channel.eventLoop.inEventLoop else {
+            channel.writeAndFlush(frame, promise: nil)
+            return
+        }
+        channel.write(frame, promise: nil)
+        if !flushScheduled.value {
+            flushScheduled.value = true
+            let (channel, flushScheduled) = (self.channel, self.flushScheduled)
+            channel.eventLoop.execute {
+                flushScheduled.value = false
+                channel.flush()
+            }
+        }
+    }
+}

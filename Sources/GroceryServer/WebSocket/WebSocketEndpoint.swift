@@ -1,0 +1,35 @@
+import GroceryProtocol
+import NIOCore
+
+/// Starts serving an upgraded WebSocket: registers the connection, logs one line when
+/// it opens and one when it closes (channel, peer, close code, duration — never
+/// message contents), and puts its handler and conversation in the pipeline.
+enum WebSocketEndpoint {
+    /// Call from the upgrade, on the channel's event loop.
+    static func start(kind: ChannelKind, uri: String, channel: any Channel, context: ServerContext) throws {
+        let peer = UpgradeGate.ip(channel.remoteAddress)
+        let connection = context.registry.open(kind: kind, peer: peer, channel: channel)
+        let logger = context.logger
+        logger.info("connection opened", metadata: ["channel": "\(kind.rawValue)", "peer": "\(peer)", "connection": "\(connection.id)"])
+        let conversation: any Conversation =
+            switch kind {
+            case .walmart, .grocery:
+                LoopConversation(session: ChannelSession(kind: kind, context: context), connection: connection, eventLoop: channel.eventLoop)
+            case .trpc:
+                AsyncConversation(session: TRPCSession(context: context, requestPath: uri), connection: connection, channel: channel)
+            }
+        let handler = WebSocketConnectionHandler(
+            connection: connection, conversation: conversation, maxMessageBytes: context.configuration.maxFrameBytes
+        ) { peerCode in
+            context.registry.remove(connection)
+            let code = connection.sentClose.map { "\($0)" } ?? peerCode.map { "peer \($0)" } ?? "dropped"
+            logger.info(
+                "connection closed",
+                metadata: [
+                    "channel": "\(kind.rawValue)", "peer": "\(peer)", "connection": "\(connection.id)", "code": "\(code)",
+                    "durationMs": "\((ContinuousClock.now - connection.opened).wholeMilliseconds)",
+                ])
+        }
+        try channel.pipeline.syncOperations.addHandler(handler)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+/// A bare WebSocket client connection for benchmarks: NIO's client upgrade and one
+/// handler of the caller's on the event loop — no queue, no reconnect, no task per
+/// message — so the load generator costs little of the CPU it shares with the server.
+enum BenchSocket {
+    struct Refused: Error, CustomStringConvertible {
+        var description: String { "the server refused the WebSocket upgrade" }
+    }
+
+    /// Sent through the pipeline once the upgrade is complete: writes before it would
+    /// reach the upgrade handler, which does not pass them on.
+    struct Upgraded: Sendable {}
+
+    /// Connects to a `ws://` URL; `handler` is made on the event loop once upgraded,
+    /// and gets ``Upgraded`` as a user event when it may write.
+    static func connect(
+        url: String, group: any EventLoopGroup, handler: @escaping @Sendable () -> any ChannelHandler
+    ) async throws -> any Channel {
+        guard let parsed = URLComponents(string: url), let host = parsed.host else { throw Refused() }
+        let port = parsed.port ?? 80
+        let path = parsed.percentEncodedPath.isEmpty ? "/" : parsed.percentEncodedPath
+        let upgraded = try await ClientBootstrap(group: group)
+            .connectTimeout(.seconds(10))
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let upgrader = NIOTypedWebSocketClientUpgrader<Bool>(
+                        maxFrameSize: 1 << 20,
+                        upgradePipelineHandler: { channel, _ in
+                            channel.eventLoop.makeCompletedFuture {
+                                try channel.pipeline.syncOperations.addHandler(handler())
+                                return true
+                            }
+                        })
+                    var headers = HTTPHeaders()
+                    headers.add(name: "Host", value: "\(host):\(port)")
+                    headers.add(name: "Content-Length", value: "0")
+                    let configuration = NIOTypedHTTPClientUpgradeConfiguration<Bool>(
+                        upgradeRequestHead: HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: headers),
+                        upgraders: [upgrader],
+                        notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(false) })
+                    let result = try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
+                        configuration: .init(upgradeConfiguration: configuration))
+                    return result.map { (channel, $0) }
+                }
+            }
+        let (channel, accepted) = try await upgraded.get()
+        guard accepted else {
+            try? await channel.close()
+            throw Refused()
+        }
+        channel.pipeline.fireUserInboundEventTriggered(Upgraded())
+        return channel
+    }
+
+    /// A masked text frame, as a client must send.
+    static func text(_ string: String) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(string: string))
+    }
+}
