@@ -12,6 +12,23 @@ struct NLPResultCodingTests {
         return try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
+    @Test("a summary with its JSON written in advance encodes, compares and hashes as before")
+    func preparedSummary() {
+        let odd = ProductSummary(id: "x\"1", name: "Crème \\ fraîche\n", price: 0.1, size: "8 oz", category: "dairy")
+        for summary in [Self.milk, odd] {
+            let prepared = summary.withEncodedJSON()
+            #expect(prepared.encodedJSON != nil)
+            #expect(prepared == summary)
+            #expect(prepared.hashValue == summary.hashValue)
+            let result = { (product: ProductSummary) in
+                ServerMessage.nlpResult(id: "q", result: NLPResult(
+                    text: "t", intent: .add, confidence: 1,
+                    items: [NLPItem(phrase: "p", quantity: 1, unit: .each, product: product, alternatives: [product, product])])).encoded()
+            }
+            #expect(result(prepared) == result(summary))
+        }
+    }
+
     @Test("a result has DESIGN §5's fields and round-trips")
     func roundTrip() throws {
         let result = NLPResult(

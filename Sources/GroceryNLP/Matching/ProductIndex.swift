@@ -39,7 +39,7 @@ struct ProductIndex: Sendable {
 
     init(products: [Product]) {
         self.products = products
-        summaries = products.map(\.summary)
+        summaries = products.map { $0.summary.withEncodedJSON() }
         var termIDs: [String: Int] = [:]
         var phrases: [String: [Int]] = [:]
         var defaults: [String: Int] = [:]

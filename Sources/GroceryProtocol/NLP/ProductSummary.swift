@@ -19,4 +19,34 @@ public struct ProductSummary: Codable, Hashable, Sendable {
         self.size = size
         self.category = category
     }
+
+    /// This summary's JSON, written once by ``withEncodedJSON()`` so that every result
+    /// carrying a catalog product copies it instead of writing it again. Not part of the
+    /// value: equality, hashing and Codable ignore it.
+    var encodedJSON: [UInt8]?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, price, size, category
+    }
+
+    /// The same summary with its JSON written in advance (the catalog's summaries never change).
+    public func withEncodedJSON() -> ProductSummary {
+        var json = JSONWriter(capacity: 128)
+        write(to: &json)
+        var copy = self
+        copy.encodedJSON = json.bytes
+        return copy
+    }
+
+    public static func == (lhs: ProductSummary, rhs: ProductSummary) -> Bool {
+        (lhs.id, lhs.name, lhs.price, lhs.size, lhs.category) == (rhs.id, rhs.name, rhs.price, rhs.size, rhs.category)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(name)
+        hasher.combine(price)
+        hasher.combine(size)
+        hasher.combine(category)
+    }
 }

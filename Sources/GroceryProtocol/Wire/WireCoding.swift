@@ -20,13 +20,48 @@ extension ClientMessage {
         var productId: String?
         var quantity: Double?
         var ts: Double?
+
+        /// The fields of a flat object whose values have the types above (what
+        /// `JSONDecoder` would make of it), else nil.
+        init?(flat members: [(key: String, value: FlatJSONScanner.Value)]) {
+            var type: String?
+            for (key, value) in members {
+                switch (key, value) {
+                case (_, .null) where key != "type": continue
+                case ("type", .string(let string)): type = string
+                case ("id", .string(let string)): id = string
+                case ("text", .string(let string)): text = string
+                case ("sessionId", .string(let string)): sessionId = string
+                case ("userId", .string(let string)): userId = string
+                case ("productId", .string(let string)): productId = string
+                case ("quantity", .number(let number)): quantity = number
+                case ("ts", .number(let number)): ts = number
+                case ("type", _), ("id", _), ("text", _), ("sessionId", _), ("userId", _), ("productId", _), ("quantity", _), ("ts", _):
+                    return nil
+                default: continue  // JSONDecoder ignores unknown keys too
+                }
+            }
+            guard let type else { return nil }
+            self.type = type
+        }
+    }
+
+    private static func fields(_ data: Data, scanning: Bool) throws -> Fields {
+        let flat = scanning ? data.withUnsafeBytes { FlatJSONScanner.members(of: $0) } : nil
+        if let flat, let fields = Fields(flat: flat) { return fields }
+        return try JSONDecoder().decode(Fields.self, from: data)
     }
 
     /// Reads a JSON text frame. Throws ``WireDecodingError`` with the code to reply with.
     public static func decode(_ data: Data) throws(WireDecodingError) -> ClientMessage {
+        try decode(data, scanning: true)
+    }
+
+    /// `scanning: false` skips the ``FlatJSONScanner`` fast path (tests compare the two).
+    static func decode(_ data: Data, scanning: Bool) throws(WireDecodingError) -> ClientMessage {
         let fields: Fields
         do {
-            fields = try JSONDecoder().decode(Fields.self, from: data)
+            fields = try Self.fields(data, scanning: scanning)
         } catch {
             // Only a failure needs the slower look at what kind of failure it was.
             guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
