@@ -14,9 +14,14 @@ python3 Benchmarks/peers/walmart_peer.py --port $peer >/dev/null 2>&1 &
 python=$!
 trap 'kill $server $python 2>/dev/null' EXIT
 sleep 2
-rate() { "$grocery" bench load --url "ws://127.0.0.1:$1/ws/walmart" --json "${@:2}" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["messagesPerSecond"]))'; }
-echo "round  grocery/s  peer/s  ratio"
+# One run: "round-trips/s p50-ms p99-ms".
+run() {
+    "$grocery" bench load --url "ws://127.0.0.1:$1/ws/walmart" --json "${@:2}" |
+        python3 -c 'import json,sys; r=json.load(sys.stdin); print(round(r["messagesPerSecond"]), r["p50Ms"], r["p99Ms"])'
+}
+echo "round  grocery/s (p50, p99 ms)   peer/s (p50, p99 ms)    ratio"
 for round in $(seq "$rounds"); do
-    a=$(rate $ours "$@"); b=$(rate $peer "$@")
-    python3 -c "print(f'{$round:5d}  {$a:9d}  {$b:6d}  {$a / $b:5.2f}')"
+    read -r a a50 a99 < <(run $ours "$@")
+    read -r b b50 b99 < <(run $peer "$@")
+    python3 -c "print(f'{$round:5d}  {$a:9,d} ({$a50:.1f}, {$a99:.1f})   {$b:6,d} ({$b50:.1f}, {$b99:.1f})   {$a / $b:5.2f}')"
 done
