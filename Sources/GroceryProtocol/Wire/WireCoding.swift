@@ -65,7 +65,7 @@ extension ClientMessage {
         } catch {
             // Only a failure needs the slower look at what kind of failure it was.
             guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-                throw WireDecodingError(code: .badJSON, id: nil, message: "the frame is not a JSON object")
+                throw WireDecodingError(code: .badJSON, id: nil, message: "the frame is not a JSON object (or holds a number out of range)")
             }
             guard let type = object["type"] as? String else {
                 throw WireDecodingError(code: .invalidField, id: nil, message: "\"type\" must be a string")
