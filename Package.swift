@@ -125,7 +125,8 @@ let package = Package(
                 "GroceryServer",
                 "GroceryTestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
-            ]
+            ],
+            exclude: ["Peers"]
         ),
         .testTarget(
             name: "GroceryTUITests",
