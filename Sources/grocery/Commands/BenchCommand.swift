@@ -5,6 +5,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure parts of grocery and print the figures (see docs/BENCHMARKS.md).",
-        subcommands: [BenchNLPCommand.self, BenchLoadCommand.self, BenchHandshakeCommand.self, BenchClientCommand.self, BenchRenderCommand.self]
+        subcommands: [
+            BenchNLPCommand.self, BenchLoadCommand.self, BenchIdleCommand.self, BenchHandshakeCommand.self, BenchClientCommand.self,
+            BenchRenderCommand.self,
+        ]
     )
 }
