@@ -85,10 +85,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GroceryProtocolTests", dependencies: ["GroceryProtocol"]),
+        .testTarget(name: "GroceryProtocolTests", dependencies: ["GroceryProtocol", "GroceryClient"]),
         .testTarget(
             name: "GroceryNLPTests",
-            dependencies: ["GroceryNLP", "GroceryProtocol"],
+            dependencies: ["GroceryNLP", "GroceryProtocol", "GroceryClient"],
             resources: [.copy("Fixtures")]
         ),
         // Real clients for tests: a WebSocket client driven step by step, raw HTTP and raw frames.
@@ -110,6 +110,7 @@ let package = Package(
             name: "GroceryServerTests",
             dependencies: [
                 "GroceryServer",
+                "GroceryClient",
                 "GroceryProtocol",
                 "GroceryTestSupport",
                 .product(name: "NIOWebSocket", package: "swift-nio"),

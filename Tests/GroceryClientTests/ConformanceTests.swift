@@ -85,20 +85,20 @@ final class PythonPeer: Sendable {
         process.standardError = FileHandle.nullDevice
         let peer = PythonPeer(process: process)
         try process.run()
-        // Read on a thread of its own: no blocking read on Swift concurrency's few threads.
-        let handle = output.fileHandleForReading
-        Thread.detachNewThread {
-            var pending = Data()
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { return }
+        let pending = Mutex(Data())
+        readLoop(output.fileHandleForReading) { chunk in
+            let lines = pending.withLock { pending -> [String] in
                 pending += chunk
+                var lines: [String] = []
                 while let newline = pending.firstIndex(of: 0x0A) {
-                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                    lines.append(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
                     pending.removeSubrange(pending.startIndex...newline)
-                    if line.hasPrefix("listening "), let port = Int(line.dropFirst(10)) { peer.port.withLock { $0 = port } }
-                    peer.lines.withLock { $0.append(line) }
                 }
+                return lines
+            }
+            for line in lines {
+                if line.hasPrefix("listening "), let port = Int(line.dropFirst(10)) { peer.port.withLock { $0 = port } }
+                peer.lines.withLock { $0.append(line) }
             }
         }
         defer { process.terminate() }

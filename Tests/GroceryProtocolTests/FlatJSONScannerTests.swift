@@ -1,4 +1,5 @@
 import Foundation
+import GroceryClient  // SplitMix64
 import Testing
 
 @testable import GroceryProtocol
@@ -30,7 +31,7 @@ struct FlatJSONScannerTests {
 
     @Test("the fast path and JSONDecoder read every input alike (seeded random frames)")
     func agreesWithFoundation() {
-        var random = SeededRandom(seed: 42)
+        var random = SplitMix64(seed: 42)
         let keys = ["type", "id", "text", "sessionId", "userId", "productId", "quantity", "ts", "extra", "ty pe"]
         let types = ["hello", "nlp.query", "ping", "cart.add", "cart.update", "cart.clear", "checkout", "nope"]
         let values = [
@@ -54,15 +55,7 @@ struct FlatJSONScannerTests {
     }
 }
 
-/// A tiny seeded generator (SplitMix64), so a failure repeats.
-private struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next(upTo bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
+extension SplitMix64 {
+    /// A whole number in `0..<bound`.
+    fileprivate mutating func next(upTo bound: Int) -> Int { Int.random(in: 0..<bound, using: &self) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GroceryClient  // SplitMix64
 import GroceryProtocol
 import GroceryTestSupport
 import Testing
@@ -17,15 +18,9 @@ struct MalformedFrameTests {
 
     /// Builds one frame of a random kind.
     struct Generator {
-        var state: UInt64
+        var random: SplitMix64
 
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
+        mutating func next(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &random) }
 
         mutating func bytes(_ count: Int, ascii: Bool) -> [UInt8] {
             (0..<count).map { _ in ascii ? UInt8(0x20 + next(0x5F)) : UInt8(next(256)) }
@@ -70,7 +65,7 @@ struct MalformedFrameTests {
     @Test("10,000 random and malformed frames: each gets the right answer, and the server stays up")
     func tenThousand() async throws {
         try await withServer({ $0.limits.messagesPerSecond = 0; $0.limits.upgradesPerSecond = 1000; $0.limits.upgradeBurst = 1000 }) { server in
-            var generator = Generator(state: 7)
+            var generator = Generator(random: SplitMix64(seed: 7))
             let socket = try await RawFrames.connect(port: server.ports.walmart, path: "/ws/walmart")
             try await socket.send(text: ClientMessage.hello(.init(sessionId: nil, userId: "fuzz")).encoded())
             #expect(try await socket.next()?.text.contains("welcome") == true)

@@ -39,6 +39,20 @@ struct TRPCTests {
         }
     }
 
+    @Test("2,000 pipelined requests are all answered, in order (reading pauses at 256 pending and resumes)")
+    func burst() async throws {
+        try await withServer({ $0.limits.messagesPerSecond = 0 }) { server in
+            let socket = try await TestSocket.connect(server.trpcURL)
+            for id in 1...2000 { socket.send(trpc(id, "query", "nlp.parse", ["text": "add \(id % 9 + 1) limes"])) }
+            for id in 1...2000 {
+                let reply = try await nextJSON(socket)
+                #expect(reply["id"] as? Int == id)
+                if reply["id"] as? Int != id { break }
+            }
+            try await socket.close()
+        }
+    }
+
     @Test("mutations change the cart; cart.onChange streams started, data, and stopped")
     func subscription() async throws {
         try await withServer { server in

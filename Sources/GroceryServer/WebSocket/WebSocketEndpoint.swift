@@ -30,6 +30,11 @@ enum WebSocketEndpoint {
                     "durationMs": "\((ContinuousClock.now - connection.opened).wholeMilliseconds)",
                 ])
         }
-        try channel.pipeline.syncOperations.addHandler(handler)
+        do {
+            try channel.pipeline.syncOperations.addHandler(handler)
+        } catch {
+            context.registry.remove(connection)  // never served, so never closed by the handler
+            throw error
+        }
     }
 }

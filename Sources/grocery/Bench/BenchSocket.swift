@@ -1,4 +1,5 @@
 import Foundation
+import GroceryProtocol
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -8,20 +9,18 @@ import NIOWebSocket
 /// handler of the caller's on the event loop — no queue, no reconnect, no task per
 /// message — so the load generator costs little of the CPU it shares with the server.
 enum BenchSocket {
-    struct Refused: Error, CustomStringConvertible {
-        var description: String { "the server refused the WebSocket upgrade" }
+    /// Why a connection could not be opened.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
     }
 
-    /// Sent through the pipeline once the upgrade is complete: writes before it would
-    /// reach the upgrade handler, which does not pass them on.
-    struct Upgraded: Sendable {}
-
-    /// Connects to a `ws://` URL; `handler` is made on the event loop once upgraded,
-    /// and gets ``Upgraded`` as a user event when it may write.
+    /// Connects to a `ws://` URL, puts `handler` (made on the event loop) in the
+    /// pipeline once upgraded, then says hello as `userId`. (The hello goes out only
+    /// after the upgrade: earlier writes would reach the upgrade handler, which drops them.)
     static func connect(
-        url: String, group: any EventLoopGroup, handler: @escaping @Sendable () -> any ChannelHandler
+        url: String, group: any EventLoopGroup, userId: String, handler: @escaping @Sendable () -> any ChannelHandler
     ) async throws -> any Channel {
-        guard let parsed = URLComponents(string: url), let host = parsed.host else { throw Refused() }
+        guard let parsed = URLComponents(string: url), let host = parsed.host else { throw Failure(description: "not a ws:// URL: \(url)") }
         let port = parsed.port ?? 80
         let path = parsed.percentEncodedPath.isEmpty ? "/" : parsed.percentEncodedPath
         let upgraded = try await ClientBootstrap(group: group)
@@ -51,9 +50,9 @@ enum BenchSocket {
         let (channel, accepted) = try await upgraded.get()
         guard accepted else {
             try? await channel.close()
-            throw Refused()
+            throw Failure(description: "the server refused the WebSocket upgrade")
         }
-        channel.pipeline.fireUserInboundEventTriggered(Upgraded())
+        try await channel.writeAndFlush(text(ClientMessage.hello(.init(sessionId: nil, userId: userId)).encoded()))
         return channel
     }
 

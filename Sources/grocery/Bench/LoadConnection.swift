@@ -31,12 +31,6 @@ final class LoadConnection: ChannelInboundHandler {
         samples.reserveCapacity(messages)
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is BenchSocket.Upgraded else { return context.fireUserInboundEventTriggered(event) }
-        let hello = ClientMessage.hello(.init(sessionId: nil, userId: "bench-\(number)")).encoded()
-        context.writeAndFlush(wrapOutboundOut(BenchSocket.text(hello)), promise: nil)
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         guard frame.opcode == .text else { return }

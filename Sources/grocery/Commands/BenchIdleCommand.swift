@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GroceryProtocol
 import NIOCore
 import NIOPosix
 import NIOWebSocket
@@ -37,7 +36,7 @@ struct BenchIdleCommand: AsyncParsableCommand {
         var channels: [any Channel] = []
         for number in 0..<connections {
             let welcomed = group.any().makePromise(of: Void.self)
-            channels.append(try await BenchSocket.connect(url: target.url, group: group) { IdleConnection(number: number, welcomed: welcomed) })
+            channels.append(try await BenchSocket.connect(url: target.url, group: group, userId: "idle-\(number)") { IdleConnection(welcomed: welcomed) })
             try await welcomed.futureResult.get()
         }
         let after = try await ResidentMemory.settled(of: pid)
@@ -49,23 +48,14 @@ struct BenchIdleCommand: AsyncParsableCommand {
     }
 }
 
-/// Says hello and then stays quiet.
+/// Waits for the welcome, then stays quiet.
 final class IdleConnection: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
 
-    private let number: Int
     private let welcomed: EventLoopPromise<Void>
 
-    init(number: Int, welcomed: EventLoopPromise<Void>) {
-        self.number = number
+    init(welcomed: EventLoopPromise<Void>) {
         self.welcomed = welcomed
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is BenchSocket.Upgraded else { return context.fireUserInboundEventTriggered(event) }
-        let hello = ClientMessage.hello(.init(sessionId: nil, userId: "idle-\(number)")).encoded()
-        context.writeAndFlush(wrapOutboundOut(BenchSocket.text(hello)), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

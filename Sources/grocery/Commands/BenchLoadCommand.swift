@@ -40,7 +40,7 @@ struct BenchLoadCommand: AsyncParsableCommand {
             for number in 0..<connections {
                 tasks.addTask {
                     let done = group.any().makePromise(of: [Duration].self)
-                    let channel = try await BenchSocket.connect(url: url, group: group) {
+                    let channel = try await BenchSocket.connect(url: url, group: group, userId: "bench-\(number)") {
                         LoadConnection(number: number, messages: messages, queries: queries, done: done)
                     }
                     do {
