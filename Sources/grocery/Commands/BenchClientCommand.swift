@@ -20,22 +20,13 @@ struct BenchClientCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let clock = AnyClientClock(ContinuousClock())
         let random = SharedRandom(seed: 1)
         // One channel first, so the NIO threads and the transport are already paid for.
-        var open: [ReconnectingChannel] = []
-        func openChannel(_ index: Int) async -> ReconnectingChannel {
-            let channel = ReconnectingChannel(
-                name: "bench", url: target.url, hello: .init(sessionId: nil, userId: "bench-\(index)"), transport: NIOWebSocketTransport(),
-                clock: clock, random: random, options: ChannelOptions())
-            await channel.start()
-            return channel
-        }
-        open.append(await openChannel(0))
-        try await waitConnected(open)
+        var open = [await BenchChannels.open(url: target.url, userId: "bench-0", random: random)]
+        try await BenchChannels.waitConnected(open)
         let before = Self.residentBytes()
-        for index in 1...channels { open.append(await openChannel(index)) }
-        try await waitConnected(open)
+        for index in 1...channels { open.append(await BenchChannels.open(url: target.url, userId: "bench-\(index)", random: random)) }
+        try await BenchChannels.waitConnected(open)
         let after = Self.residentBytes()
         let perChannel = Double(after - before) / Double(channels)
         for channel in open { await channel.close() }
@@ -44,17 +35,6 @@ struct BenchClientCommand: AsyncParsableCommand {
         } else {
             Output.standardOutput(String(format: "channels            %d\nresident before     %.1f MiB\nresident after      %.1f MiB\nper open channel    %.1f KiB\n",
                                          channels, Double(before) / 1_048_576, Double(after) / 1_048_576, perChannel / 1024))
-        }
-    }
-
-    private func waitConnected(_ channels: [ReconnectingChannel]) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        for channel in channels {
-            while await !channel.state.isConnected {
-                if case .failed(let reason, _) = await channel.state { throw ValidationError("a channel failed: \(reason)") }
-                guard ContinuousClock.now < deadline else { throw ValidationError("channels did not all connect within 60 s") }
-                try await Task.sleep(for: .milliseconds(5))
-            }
         }
     }
 

@@ -6,8 +6,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure parts of grocery and print the figures (see docs/BENCHMARKS.md).",
         subcommands: [
-            BenchNLPCommand.self, BenchLoadCommand.self, BenchIdleCommand.self, BenchHandshakeCommand.self, BenchClientCommand.self,
-            BenchRenderCommand.self,
+            BenchNLPCommand.self, BenchLoadCommand.self, BenchIdleCommand.self, BenchHerdCommand.self, BenchHeartbeatCommand.self,
+            BenchHandshakeCommand.self, BenchClientCommand.self, BenchRenderCommand.self,
         ]
     )
 }
