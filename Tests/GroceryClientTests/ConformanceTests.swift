@@ -22,6 +22,38 @@ struct ConformanceTests {
         }
     }
 
+    @Test("frames in the same read as the 101 response are kept (20 connections)")
+    func framesWithTheUpgrade() async throws {
+        try await PythonPeer.with { peer in
+            for _ in 0..<20 {
+                let connection = try await NIOWebSocketTransport().connect(to: peer.rawURL)
+                #expect(await Self.receive(connection) == .text("hello-now"))
+                await connection.terminate()
+            }
+            let connection = try await NIOWebSocketTransport().connect(to: peer.url("/at-once"))
+            #expect(await Self.receive(connection) == .text("fragmented \u{2713}"))
+            await connection.close(code: 1000, reason: "")
+        }
+    }
+
+    /// The next event, or `closed` after dropping the connection when none comes within
+    /// 5 s (a lost frame would otherwise hang the test).
+    private static func receive(_ connection: any TransportConnection) async -> TransportEvent {
+        await withTaskGroup(of: TransportEvent?.self) { group in
+            group.addTask { await connection.receive() }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(5))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            if first == nil { await connection.terminate() }
+            group.cancelAll()
+            var event = first
+            while let next = await group.next() { event = event ?? next }
+            return event ?? .closed(code: 1006, reason: "nothing within 5 s")
+        }
+    }
+
     @Test("a server ping is answered with a pong carrying its data")
     func ping() async throws {
         try await PythonPeer.with { peer in
@@ -70,6 +102,7 @@ final class PythonPeer: Sendable {
     private let process: Process
     private let lines = Mutex<[String]>([])
     private let port = Mutex<Int?>(nil)
+    private let rawPort = Mutex<Int?>(nil)
 
     private init(process: Process) {
         self.process = process
@@ -98,6 +131,7 @@ final class PythonPeer: Sendable {
             }
             for line in lines {
                 if line.hasPrefix("listening "), let port = Int(line.dropFirst(10)) { peer.port.withLock { $0 = port } }
+                if line.hasPrefix("raw "), let port = Int(line.dropFirst(4)) { peer.rawPort.withLock { $0 = port } }
                 peer.lines.withLock { $0.append(line) }
             }
         }
@@ -114,6 +148,9 @@ final class PythonPeer: Sendable {
 
     /// Everything the peer printed so far.
     var printed: [String] { lines.withLock { $0 } }
+
+    /// The bare server that sends a frame with its 101.
+    var rawURL: String { "ws://127.0.0.1:\(rawPort.withLock { $0 } ?? 0)/" }
 
     func url(_ path: String) -> String { "ws://127.0.0.1:\(port.withLock { $0 } ?? 0)\(path)" }
 

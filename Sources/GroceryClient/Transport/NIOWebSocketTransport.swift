@@ -86,8 +86,11 @@ public struct NIOWebSocketTransport: Transport {
                 channel.close(promise: nil)
                 return channel.eventLoop.makeSucceededFuture(.refused)
             })
-        let result = try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-            configuration: .init(upgradeConfiguration: configuration))
+        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+        // Frames a server sends with its 101 response arrive in the same read; NIO drops
+        // what the HTTP decoder holds after the upgrade unless told to pass it on.
+        pipeline.leftOverBytesStrategy = .forwardBytes
+        let result = try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
         let upgradeHandler = try channel.pipeline.syncOperations.handler(type: NIOTypedHTTPClientUpgradeHandler<Upgrade>.self)
         try channel.pipeline.syncOperations.addHandler(ResponseHeadRecorder(response: response), position: .before(upgradeHandler))
         return result

@@ -3,14 +3,18 @@
 transport: fragmentation, ping/pong, both close handshakes, masking and UTF-8 (the
 library refuses unmasked client frames and invalid UTF-8 with a close).
 
-Prints `listening PORT`, then one line per observation the Swift test checks. Each
-scenario waits for the client's first message before it acts ("go").
+Prints `listening PORT`, then one line per observation the Swift test checks. Most
+scenarios wait for the client's first message before they act ("go"); `/at-once` sends
+right after the handshake.
 
-`/fragmented-at-once` sends without waiting: under a loaded test run our transport was
-seen to lose frames that arrive together with the 101 response (an open defect, see
-the project notes); it is kept here to reproduce that.
+It also prints `raw PORT`: a bare socket server that writes its 101 response and a
+first text frame ("hello-now") in one write, so they reach the client in one read —
+what a fast server on a busy machine does, and what NIO's client upgrade drops unless
+told to forward the bytes left after the HTTP response.
 """
 import asyncio
+import base64
+import hashlib
 import sys
 
 from websockets.asyncio.server import serve
@@ -24,7 +28,7 @@ def say(line):
 async def handler(ws):
     path = ws.request.path
     try:
-        if path == "/fragmented-at-once":
+        if path == "/at-once":
             await ws.send(["frag", "ment", "ed ", "\u2713"])
             await ws.wait_closed()
         elif path == "/fragmented":
@@ -54,8 +58,22 @@ async def handler(ws):
         say(f"error {error!r}")
 
 
+async def raw_upgrade(reader, writer):
+    head = await reader.readuntil(b"\r\n\r\n")
+    key = next(line.split(b":", 1)[1].strip() for line in head.split(b"\r\n") if line.lower().startswith(b"sec-websocket-key"))
+    accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+    payload = b"hello-now"
+    writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n" + bytes([0x81, len(payload)]) + payload)
+    await writer.drain()
+    await reader.read()  # until the client goes
+    writer.close()
+
+
 async def main():
+    raw = await asyncio.start_server(raw_upgrade, "127.0.0.1", 0)
     async with serve(handler, "127.0.0.1", 0, max_size=2**20) as server:
+        say(f"raw {raw.sockets[0].getsockname()[1]}")
         say(f"listening {server.sockets[0].getsockname()[1]}")
         await asyncio.Future()
 
