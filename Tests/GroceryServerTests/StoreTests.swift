@@ -37,6 +37,24 @@ struct StoreTests {
         try reopened.close()
     }
 
+    @Test("known sessions are answered from memory, and those written down are known after reopening")
+    func knownSessions() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("grocery-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let store = try GroceryStore(path: path)
+            #expect(!store.noteSession("written"))
+            #expect(store.noteSession("written"))
+            #expect(!store.noteSession("only-noted"))
+            try await store.touchSession("written", userId: "lee")
+            try store.close()
+        }
+        let reopened = try GroceryStore(path: path)
+        #expect(reopened.noteSession("written"))
+        #expect(!reopened.noteSession("only-noted"))
+        try reopened.close()
+    }
+
     @Test("the upgrade limiter refuses while draining and refills with time")
     func admission() {
         var limits = ServerConfiguration.Limits()

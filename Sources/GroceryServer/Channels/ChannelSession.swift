@@ -9,16 +9,14 @@ import GroceryProtocol
 ///
 /// ``handleNow(_:on:)`` answers what needs no database at once and returns the rest
 /// as ``Work``, which ``perform(_:on:)`` does in a task (see ``LoopConversation``).
+/// A hello is welcomed at once too: whether its session is resumed is known from
+/// memory (``GroceryStore/noteSession(_:)``), and the session is written behind the
+/// welcome, before any later message of the connection is handled.
 struct ChannelSession: Sendable {
     /// A step that awaits the database.
     enum Work: Sendable {
-        case welcome(ClientMessage.Hello)
+        case record(sessionId: String, userId: String)
         case apply(CartCommand, userId: String)
-    }
-
-    /// What a step changed in the session: the user a welcome started.
-    struct Outcome: Sendable {
-        var userId: String?
     }
 
     let kind: ChannelKind
@@ -60,7 +58,7 @@ struct ChannelSession: Sendable {
         case .ping(let ts):
             connection.send(.pong(ts: ts))
         case .hello(let hello):
-            return .welcome(hello)
+            return welcome(hello, on: connection)
         case .nlpQuery(let id, let text) where kind == .walmart:
             guard userId != nil else { return helloFirst(id, connection) }
             connection.send(.ack(id: id))
@@ -75,19 +73,13 @@ struct ChannelSession: Sendable {
     }
 
     /// Does a step that awaits the database; its replies go out as it goes.
-    func perform(_ work: Work, on connection: LiveConnection) async -> Outcome {
+    func perform(_ work: Work, on connection: LiveConnection) async {
         switch work {
-        case .welcome(let hello):
-            return Outcome(userId: await welcome(hello, on: connection))
+        case .record(let sessionId, let userId):
+            await record(sessionId: sessionId, userId: userId, on: connection)
         case .apply(let command, let userId):
             await apply(command, userId: userId, on: connection)
-            return Outcome()
         }
-    }
-
-    /// Takes in what a step changed (on the connection's event loop).
-    mutating func performed(_ outcome: Outcome) {
-        if let started = outcome.userId { userId = started }
     }
 
     private func helloFirst(_ id: String?, _ connection: LiveConnection) -> Work? {
@@ -95,8 +87,10 @@ struct ChannelSession: Sendable {
         return nil
     }
 
-    /// Returns the user whose session started, or nil when the hello was refused.
-    private func welcome(_ hello: ClientMessage.Hello, on connection: LiveConnection) async -> String? {
+    /// Starts (or resumes) the session and welcomes it; the database write follows.
+    /// Should the server die before that write, the next hello with this session id
+    /// reads `resumed: false`, which is all the client's queue resend ever assumes.
+    private mutating func welcome(_ hello: ClientMessage.Hello, on connection: LiveConnection) -> Work? {
         guard UserID.isValid(hello.userId) else {
             connection.send(.error(id: nil, code: .invalidField, message: UserID.rule))
             return nil
@@ -106,18 +100,23 @@ struct ChannelSession: Sendable {
             connection.send(.error(id: nil, code: .invalidField, message: "\"sessionId\" must be 1 to 128 bytes"))
             return nil
         }
+        let resumed = context.store.noteSession(sessionId)
+        userId = hello.userId
+        context.registry.setUser(hello.userId, for: connection)
+        connection.send(.welcome(sessionId: sessionId, resumed: resumed, heartbeatMs: context.configuration.heartbeatMs))
+        return .record(sessionId: sessionId, userId: hello.userId)
+    }
+
+    /// Writes the session down; on the grocery channel the cart follows the welcome.
+    private func record(sessionId: String, userId: String, on connection: LiveConnection) async {
         do {
-            let resumed = try await context.store.touchSession(sessionId, userId: hello.userId)
-            context.registry.setUser(hello.userId, for: connection)
-            connection.send(.welcome(sessionId: sessionId, resumed: resumed, heartbeatMs: context.configuration.heartbeatMs))
+            try await context.store.touchSession(sessionId, userId: userId)
             if kind == .grocery {
-                connection.send(.cart(try await context.store.cart(userId: hello.userId)))
+                connection.send(.cart(try await context.store.cart(userId: userId)))
             }
-            return hello.userId
         } catch {
-            context.logger.error("hello failed", metadata: ["error": "\(error)"])
-            connection.send(.error(id: nil, code: .internalError, message: "could not start the session; try again"))
-            return nil
+            context.logger.error("recording a session failed", metadata: ["error": "\(error)"])
+            connection.send(.error(id: nil, code: .internalError, message: "could not start the session; send hello again"))
         }
     }
 

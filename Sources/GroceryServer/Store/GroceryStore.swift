@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GroceryNLP
 import GroceryProtocol
+import Synchronization
 
 /// Carts, processed message ids, orders and sessions in SQLite (through GRDB).
 ///
@@ -11,6 +12,9 @@ import GroceryProtocol
 public final class GroceryStore: Sendable {
     private let database: DatabaseQueue
     private let catalog: Catalog
+    /// Every session id in the `sessions` table, and those noted since: this process
+    /// is the database's only writer, so a hello is answered without a query.
+    private let knownSessions: Mutex<Set<String>>
 
     /// Opens (creating if needed) the database at `path`; `":memory:"` is a throw-away store.
     public init(path: String, catalog: Catalog = .bundled) throws {
@@ -23,6 +27,13 @@ public final class GroceryStore: Sendable {
         }
         self.catalog = catalog
         try Self.migrator.migrate(database)
+        knownSessions = Mutex(Set(try database.read { db in try String.fetchAll(db, sql: "SELECT session_id FROM sessions") }))
+    }
+
+    /// Notes a session as seen, in memory; true when it was seen before (resumed).
+    /// ``touchSession(_:userId:now:)`` writes it down.
+    public func noteSession(_ sessionId: String) -> Bool {
+        knownSessions.withLock { !$0.insert(sessionId).inserted }
     }
 
     /// Closes the database; later calls fail.
@@ -30,7 +41,8 @@ public final class GroceryStore: Sendable {
         try database.close()
     }
 
-    /// Notes a session; true when it was seen before (a resumed session).
+    /// Records a session (or its latest sighting); true when it was seen before.
+    @discardableResult
     public func touchSession(_ sessionId: String, userId: String, now: Date = Date()) async throws -> Bool {
         try await database.write { db in
             let seen = try Bool.fetchOne(db, sql: "SELECT 1 FROM sessions WHERE session_id = ?", arguments: [sessionId]) ?? false

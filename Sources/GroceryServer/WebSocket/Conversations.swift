@@ -3,8 +3,8 @@ import Synchronization
 
 /// The walmart and grocery channels: a ``ChannelSession`` driven on the event loop.
 /// Most messages (queries, pings, bad input) are answered right there, with no thread
-/// hop; a hello or a cart change awaits the database in a task, and messages that
-/// arrive meanwhile wait their turn, so replies keep the order of the requests.
+/// hop; a cart change (or the write behind a welcome) awaits the database in a task, and
+/// messages that arrive meanwhile wait their turn, so replies keep the order of the requests.
 final class LoopConversation: Conversation {
     /// Messages held while a database step is in flight, beyond which the client is
     /// flooding faster than the rate limiter can answer and is closed with 1008.
@@ -40,13 +40,12 @@ final class LoopConversation: Conversation {
         let (session, connection, eventLoop) = (self.session, self.connection, self.eventLoop)
         let this = NIOLoopBound(self, eventLoop: eventLoop)
         Task {
-            let outcome = await session.perform(work, on: connection)
-            eventLoop.execute { this.value.finished(outcome) }
+            await session.perform(work, on: connection)
+            eventLoop.execute { this.value.finished() }
         }
     }
 
-    private func finished(_ outcome: ChannelSession.Outcome) {
-        session.performed(outcome)
+    private func finished() {
         busy = false
         while !busy, !waiting.isEmpty {
             handle(waiting.removeFirst())

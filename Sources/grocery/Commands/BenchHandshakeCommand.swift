@@ -22,9 +22,10 @@ struct BenchHandshakeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let transport = NIOWebSocketTransport()
-        let hello = ClientMessage.hello(.init(sessionId: nil, userId: "bench-handshake")).encoded()
         var samples: [Duration] = []
         for _ in 0..<(count + 5) {
+            // A fresh session each time, as a client starting up sends.
+            let hello = ClientMessage.hello(.init(sessionId: UUID().uuidString, userId: "bench-handshake")).encoded()
             let start = ContinuousClock.now
             let connection = try await transport.connect(to: target.url)
             try await connection.send(hello)
