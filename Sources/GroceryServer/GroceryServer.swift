@@ -2,6 +2,7 @@ import Foundation
 import GroceryNLP
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -26,7 +27,10 @@ public final class GroceryServer: Sendable {
     private let group = Mutex<ServiceGroup?>(nil)
 
     /// Opens the database; the server starts with ``run(gracefulShutdownSignals:onRunning:)``.
+    /// Throws ``ExposureError`` for a public address without tokens (see
+    /// ``ServerConfiguration/checkExposure()``), before touching anything.
     public init(configuration: ServerConfiguration, logger: Logger) throws {
+        try configuration.checkExposure()
         self.configuration = configuration
         self.logger = logger
         store = try GroceryStore(path: configuration.databasePath)
@@ -95,8 +99,11 @@ public final class GroceryServer: Sendable {
         let rules = UpgradeGate.Rules(
             paths: Set(endpoints.keys), allowedOrigins: Set(configuration.allowedOrigins), registry: context.registry, logger: logger,
             refusalToken: refusalToken)
+        let tls = configuration.tls
         let server = HTTPServerBuilder { responder in
-            GroceryChildChannel(responder: responder, endpoints: endpoints, rules: rules, context: context)
+            let plain = GroceryChildChannel(responder: responder, endpoints: endpoints, rules: rules, context: context)
+            guard let tls else { return plain }
+            return try TLSChannel(plain, tlsConfiguration: tls)
         }
         return Application(
             router: router, server: server,

@@ -13,7 +13,7 @@ struct Grocery: AsyncParsableCommand {
             `grocery pipe` is the headless client for scripts.
             """,
         version: "0.1.0",
-        subcommands: [TUICommand.self, ServeCommand.self, PipeCommand.self, NLPCommand.self, BenchCommand.self],
+        subcommands: [TUICommand.self, ServeCommand.self, PipeCommand.self, NLPCommand.self, TokenCommand.self, BenchCommand.self],
         defaultSubcommand: TUICommand.self
     )
 

@@ -9,14 +9,18 @@ public final class TestServer: Sendable {
     public let ports: RunningPorts
     private let task: Task<Void, any Error>
 
-    public var walmartURL: String { "ws://127.0.0.1:\(ports.walmart)/ws/walmart" }
-    public var groceryURL: String { "ws://127.0.0.1:\(ports.grocery)/ws/grocery" }
-    public var trpcURL: String { "ws://127.0.0.1:\(ports.walmart)/trpc-ws" }
+    /// `ws`, or `wss` when the server was started with TLS.
+    public let scheme: String
 
-    private init(server: GroceryServer, ports: RunningPorts, task: Task<Void, any Error>) {
+    public var walmartURL: String { "\(scheme)://127.0.0.1:\(ports.walmart)/ws/walmart" }
+    public var groceryURL: String { "\(scheme)://127.0.0.1:\(ports.grocery)/ws/grocery" }
+    public var trpcURL: String { "\(scheme)://127.0.0.1:\(ports.walmart)/trpc-ws" }
+
+    private init(server: GroceryServer, ports: RunningPorts, task: Task<Void, any Error>, scheme: String) {
         self.server = server
         self.ports = ports
         self.task = task
+        self.scheme = scheme
     }
 
     public static func start(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
@@ -35,7 +39,7 @@ public final class TestServer: Sendable {
         }
         var iterator = stream.makeAsyncIterator()
         guard let ports = await iterator.next() else { throw TestFailure("server did not start") }
-        return TestServer(server: server, ports: ports, task: task)
+        return TestServer(server: server, ports: ports, task: task, scheme: configuration.tls == nil ? "ws" : "wss")
     }
 
     /// Graceful shutdown, and waits for `run` to return.

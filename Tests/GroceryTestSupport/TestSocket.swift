@@ -144,9 +144,24 @@ public final class TestSocket: Sendable {
         return try await task.value
     }
 
-    /// Waits for the server to close; returns its close frame.
-    public func closed() async throws -> WebSocketCloseFrame? {
-        try await task.value
+    /// Waits for the server to close; returns its close frame. Fails (closing from this
+    /// side) when the server has not closed within `timeout`, so a test never hangs.
+    public func closed(timeout: Duration = .seconds(10)) async throws -> WebSocketCloseFrame? {
+        let (task, outbound) = (self.task, self.outbound)
+        return try await withThrowingTaskGroup(of: WebSocketCloseFrame??.self) { group in
+            group.addTask { try await task.value }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return .none
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            guard let frame = first else {
+                outbound.finish()  // lets the connection task end, which the group waits for
+                throw TestFailure("the server did not close within \(timeout)")
+            }
+            return frame
+        }
     }
 }
 

@@ -177,6 +177,7 @@ public actor ReconnectingChannel {
         } catch {
             switch error {
             case .refused(let status, let retryAfter): return .failure(.refused(status: status, retryAfter: retryAfter))
+            case .permanent(let reason): return .failure(.fail(reason))
             default: return .failure(.retry(error.description))
             }
         }

@@ -8,6 +8,10 @@ public struct ClientConfiguration: Sendable {
     public var groceryURL = "ws://127.0.0.1:3002/ws/grocery"
     /// Whose cart.
     public var userId: String
+    /// A signed user token for a server started with a secret (sent in every hello).
+    public var token: String?
+    /// How `wss://` servers are verified.
+    public var tls = ClientTLS()
     /// Connection rules for both channels.
     public var channel = ChannelOptions()
     /// Where the outbound queue is kept; nil keeps it in memory.

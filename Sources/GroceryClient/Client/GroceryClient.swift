@@ -21,15 +21,17 @@ public actor GroceryClient {
     private var pumps: [Task<Void, Never>] = []
     private var started = false
 
-    /// Builds the core; opens the queue file (throws when it cannot be read).
+    /// Builds the core; opens the queue file (throws when it cannot be read). Without a
+    /// `transport`, the real one, verifying `wss://` as `configuration.tls` says.
     public init(
-        configuration: ClientConfiguration, transport: any Transport = NIOWebSocketTransport(),
+        configuration: ClientConfiguration, transport: (any Transport)? = nil,
         clock: any ClientClock = AnyClientClock(ContinuousClock()), random: SharedRandom = SharedRandom(),
         sessionId: String = UUID().uuidString
     ) throws(QueueError) {
         self.sessionId = sessionId
         queue = try OutboundQueue(file: configuration.queueFile, capacity: configuration.queueCapacity)
-        let hello = ClientMessage.Hello(sessionId: sessionId, userId: configuration.userId)
+        let hello = ClientMessage.Hello(sessionId: sessionId, userId: configuration.userId, token: configuration.token)
+        let transport = transport ?? NIOWebSocketTransport(tls: configuration.tls)
         walmart = ReconnectingChannel(
             name: "walmart", url: configuration.walmartURL, hello: hello, transport: transport, clock: clock, random: random,
             options: configuration.channel)

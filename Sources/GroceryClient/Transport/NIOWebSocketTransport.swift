@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 import Synchronization
 
@@ -9,14 +10,17 @@ import Synchronization
 /// core needs is visible — the HTTP status and `Retry-After` of a refused upgrade
 /// (403 fails at once, 429/503 waits), and an attempt that can be abandoned at any
 /// point by cancellation (the core's connect timeout runs on its own clock).
+/// `wss://` URLs go over TLS, verified as ``ClientTLS`` says.
 public struct NIOWebSocketTransport: Transport {
     /// Largest message accepted from the server.
     public var maxMessageBytes = 1 << 20
     private let group: any EventLoopGroup
+    private let tls: ClientTLS
 
     /// A transport on NIO's shared event loops.
-    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: ClientTLS = ClientTLS()) {
         self.group = group
+        self.tls = tls
     }
 
     private enum Upgrade: Sendable {
@@ -25,10 +29,17 @@ public struct NIOWebSocketTransport: Transport {
     }
 
     public func connect(to url: String) async throws(TransportError) -> any TransportConnection {
-        guard let parsed = URLComponents(string: url), let host = parsed.host, ["ws"].contains(parsed.scheme) else {
-            throw .connectFailed("unsupported URL \(url) (expected ws://host:port/path)")
+        guard let parsed = URLComponents(string: url), let host = parsed.host, let scheme = parsed.scheme, ["ws", "wss"].contains(scheme) else {
+            throw .permanent("unsupported URL \(url) (expected ws:// or wss://host:port/path)")
         }
-        let port = parsed.port ?? 80
+        let secure = scheme == "wss"
+        let port = parsed.port ?? (secure ? 443 : 80)
+        let sslContext: NIOSSLContext?
+        do {
+            sslContext = secure ? try tls.sslContext() : nil
+        } catch {
+            throw .permanent(error.message)
+        }
         let path = (parsed.percentEncodedPath.isEmpty ? "/" : parsed.percentEncodedPath) + (parsed.percentEncodedQuery.map { "?" + $0 } ?? "")
         let response = ResponseHead()
         let opened = OpenedChannel()
@@ -40,7 +51,14 @@ public struct NIOWebSocketTransport: Transport {
                     .connect(host: host, port: port) { channel in
                         opened.set(channel)
                         return channel.eventLoop.makeCompletedFuture {
-                            try Self.configure(channel, host: host, port: port, path: path, response: response)
+                            if let sslContext {
+                                // First in the pipeline: the HTTP upgrade and every frame go through it.
+                                // An IP literal is verified against the certificate's IP names, without SNI.
+                                let serverName = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
+                                try channel.pipeline.syncOperations.addHandler(
+                                    NIOSSLClientHandler(context: sslContext, serverHostname: serverName), position: .first)
+                            }
+                            return try Self.configure(channel, host: host, port: port, path: path, response: response)
                         }
                     }
                 switch try await upgrade.get() {
@@ -62,7 +80,34 @@ public struct NIOWebSocketTransport: Transport {
             throw error
         } catch {
             opened.close()
+            if let reason = Self.permanentTLSFailure(error) { throw .permanent(reason) }
             throw .connectFailed(Self.describe(error))
+        }
+    }
+
+    /// TLS failures that retrying cannot fix; nil when it is not TLS, or may pass.
+    private static func permanentTLSFailure(_ error: any Error) -> String? {
+        if let error = error as? NIOSSLExtraError {
+            return "TLS: the server's certificate does not match its address (\(error))"
+        }
+        guard let error = error as? NIOSSLError else { return nil }
+        switch error {
+        case .handshakeFailed(.sslError(let stack)) where stack == [.eofDuringHandshake]:
+            return nil  // the peer hung up mid-handshake: perhaps restarting
+        case .handshakeFailed(let inner):
+            // BoringSSL says e.g. "error:…:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at /path…".
+            let text = "\(inner)"
+            let reason = text.range(of: "OPENSSL_internal:").map { String(text[$0.upperBound...].prefix { $0.isUppercase || $0 == "_" }) }
+            switch reason {
+            case "CERTIFICATE_VERIFY_FAILED":
+                return "TLS: the server's certificate is not trusted (self-signed? give its certificate with --ca-file)"
+            case "WRONG_VERSION_NUMBER":
+                return "TLS: the server does not speak TLS (use ws:// for it?)"
+            default:
+                return "TLS handshake failed: \(reason ?? text)"
+            }
+        default:
+            return nil
         }
     }
 
@@ -100,6 +145,8 @@ public struct NIOWebSocketTransport: Transport {
         switch error {
         case let error as ChannelError where error == .connectTimeout(.seconds(10)):
             "TCP connect timed out"
+        case let error as ChannelError where error == .inappropriateOperationForState || error == .ioOnClosedChannel || error == .eof:
+            "the server closed the connection during the WebSocket upgrade (does it want wss://?)"
         case let error as IOError:
             "cannot connect: \(error.description)"
         case let error as NIOConnectionError:

@@ -30,8 +30,11 @@ public enum TransportEvent: Sendable, Equatable {
 public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The upgrade was answered with an HTTP status instead of 101.
     case refused(status: Int, retryAfter: Duration?)
-    /// TCP connect, TLS or handshake failed.
+    /// TCP connect or the handshake failed (worth retrying).
     case connectFailed(String)
+    /// Retrying cannot help: TLS refused the server (an untrusted certificate, a wrong
+    /// name) or could not be set up, or the URL is not one this transport speaks.
+    case permanent(String)
     /// The connection is closed.
     case closed
 
@@ -39,7 +42,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .refused(let status, let retryAfter):
             "upgrade refused with HTTP \(status)" + (retryAfter.map { ", retry after \($0.wholeMilliseconds) ms" } ?? "")
-        case .connectFailed(let reason): reason
+        case .connectFailed(let reason), .permanent(let reason): reason
         case .closed: "connection closed"
         }
     }

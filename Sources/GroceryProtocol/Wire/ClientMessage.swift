@@ -15,10 +15,13 @@ public enum ClientMessage: Sendable, Equatable {
         public var sessionId: String?
         /// Whose cart this connection works on.
         public var userId: String
+        /// A signed user token (``TokenClaims``); required by a server started with a secret.
+        public var token: String?
         /// Creates a hello.
-        public init(sessionId: String?, userId: String) {
+        public init(sessionId: String?, userId: String, token: String? = nil) {
             self.sessionId = sessionId
             self.userId = userId
+            self.token = token
         }
     }
 

@@ -17,6 +17,7 @@ extension ClientMessage {
         var text: String?
         var sessionId: String?
         var userId: String?
+        var token: String?
         var productId: String?
         var quantity: Double?
         var ts: Double?
@@ -33,10 +34,11 @@ extension ClientMessage {
                 case ("text", .string(let string)): text = string
                 case ("sessionId", .string(let string)): sessionId = string
                 case ("userId", .string(let string)): userId = string
+                case ("token", .string(let string)): token = string
                 case ("productId", .string(let string)): productId = string
                 case ("quantity", .number(let number)): quantity = number
                 case ("ts", .number(let number)): ts = number
-                case ("type", _), ("id", _), ("text", _), ("sessionId", _), ("userId", _), ("productId", _), ("quantity", _), ("ts", _):
+                case ("type", _), ("id", _), ("text", _), ("sessionId", _), ("userId", _), ("token", _), ("productId", _), ("quantity", _), ("ts", _):
                     return nil
                 default: continue  // JSONDecoder ignores unknown keys too
                 }
@@ -88,7 +90,7 @@ extension ClientMessage {
         }
         switch envelope.type {
         case "hello":
-            return .hello(Hello(sessionId: fields.sessionId, userId: try require(fields.userId, "userId")))
+            return .hello(Hello(sessionId: fields.sessionId, userId: try require(fields.userId, "userId"), token: fields.token))
         case "nlp.query":
             return .nlpQuery(id: try requireID(), text: try require(fields.text, "text"))
         case "ping":
@@ -110,6 +112,7 @@ extension ClientMessage {
                 json.field("type", "hello")
                 if let session = hello.sessionId { json.field("sessionId", session) }
                 json.field("userId", hello.userId)
+                if let token = hello.token { json.field("token", token) }
             case .nlpQuery(let id, let text):
                 json.field("type", "nlp.query")
                 json.field("id", id)

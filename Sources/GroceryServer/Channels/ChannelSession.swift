@@ -21,13 +21,16 @@ struct ChannelSession: Sendable {
 
     let kind: ChannelKind
     let context: ServerContext
+    /// The token of the upgrade's `Authorization: Bearer` header, if any.
+    private let bearer: String?
     private var userId: String?
     private var bucket: TokenBucket
     private var strikes = 0
 
-    init(kind: ChannelKind, context: ServerContext) {
+    init(kind: ChannelKind, context: ServerContext, bearer: String? = nil) {
         self.kind = kind
         self.context = context
+        self.bearer = bearer
         let limits = context.configuration.limits
         bucket = TokenBucket(rate: limits.messagesPerSecond, burst: limits.messageBurst, now: .now)
     }
@@ -100,11 +103,20 @@ struct ChannelSession: Sendable {
             connection.send(.error(id: nil, code: .invalidField, message: "\"sessionId\" must be 1 to 128 bytes"))
             return nil
         }
+        let user: String
+        switch UserAdmission.decide(signer: context.configuration.tokens, token: hello.token ?? bearer, requested: hello.userId) {
+        case .refused(let code, let reason):
+            context.logger.info("hello refused", metadata: ["code": "\(code.rawValue)", "reason": "\(reason)"])
+            connection.close(code, reason: reason)
+            return nil
+        case .user(let admitted):
+            user = admitted
+        }
         let resumed = context.store.noteSession(sessionId)
-        userId = hello.userId
-        context.registry.setUser(hello.userId, for: connection)
+        userId = user
+        context.registry.setUser(user, for: connection)
         connection.send(.welcome(sessionId: sessionId, resumed: resumed, heartbeatMs: context.configuration.heartbeatMs))
-        return .record(sessionId: sessionId, userId: hello.userId)
+        return .record(sessionId: sessionId, userId: user)
     }
 
     /// Writes the session down; on the grocery channel the cart follows the welcome.
@@ -133,15 +145,5 @@ struct ChannelSession: Sendable {
             context.logger.error("cart command failed", metadata: ["error": "\(error)"])
             connection.send(.error(id: command.id, code: .internalError, message: "the cart could not be changed; try again"))
         }
-    }
-}
-
-/// What a user id may look like: it names a cart and appears in logs.
-enum UserID {
-    static let rule = "\"userId\" must be 1 to 64 letters, digits or . _ - @"
-
-    static func isValid(_ id: String) -> Bool {
-        (1...64).contains(id.utf8.count)
-            && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-@".unicodeScalars.contains($0)) }
     }
 }

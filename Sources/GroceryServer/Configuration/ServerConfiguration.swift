@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 
 /// Everything `grocery serve` can be told; each field has a flag and a `GROCERY_…` variable.
 public struct ServerConfiguration: Sendable {
@@ -24,6 +25,12 @@ public struct ServerConfiguration: Sendable {
     public var heartbeatMs = 30_000
     /// Largest WebSocket frame accepted; larger closes with 1009.
     public var maxFrameBytes = 64 * 1024
+    /// Checks user tokens; nil takes the user a hello names (loopback only, see ``checkExposure()``).
+    public var tokens: TokenSigner?
+    /// Serves both ports over TLS (see ``ServerTLS``); nil is plain `ws://`.
+    public var tls: TLSConfiguration?
+    /// Allows a non-loopback address without ``tokens`` (anyone may use any cart).
+    public var insecureNoAuth = false
 
     /// Per-IP and per-connection limits.
     public struct Limits: Sendable {
@@ -47,10 +54,35 @@ public struct ServerConfiguration: Sendable {
     /// Creates the defaults.
     public init() {}
 
+    /// Refuses an address other than loopback when anyone could name any user: without
+    /// ``tokens``, only with ``insecureNoAuth``.
+    public func checkExposure() throws(ExposureError) {
+        guard tokens == nil, !insecureNoAuth, !Self.isLoopback(host) else { return }
+        throw ExposureError(host: host)
+    }
+
+    /// Whether `host` is a loopback address or name.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
     /// `$XDG_DATA_HOME/grocery/grocery.sqlite`, else `~/.local/share/grocery/grocery.sqlite`.
     public static func defaultDatabasePath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
         return (base as NSString).appendingPathComponent("grocery/grocery.sqlite")
+    }
+}
+
+/// A non-loopback address without a token secret.
+public struct ExposureError: Error, Sendable, CustomStringConvertible {
+    /// The address asked for.
+    public var host: String
+
+    public var description: String {
+        """
+        refusing to listen on \(host) without --secret-file: anyone who can reach it could open any user's cart. \
+        Give --secret-file F (clients then need a token from `grocery token`), or --insecure-no-auth if you mean it.
+        """
     }
 }

@@ -44,7 +44,8 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
                 upgradePipelineHandler: { channel, head in
                     channel.eventLoop.makeCompletedFuture {
                         guard let kind = endpoints[UpgradeGate.path(of: head.uri)] else { throw ChannelError.inappropriateOperationForState }
-                        try WebSocketEndpoint.start(kind: kind, uri: head.uri, channel: channel, context: context)
+                        let bearer = UserAdmission.bearerToken(head.headers.first(name: "authorization"))
+                        try WebSocketEndpoint.start(kind: kind, uri: head.uri, bearer: bearer, channel: channel, context: context)
                         return .webSocket
                     }
                 })

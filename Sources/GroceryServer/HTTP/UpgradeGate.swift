@@ -27,13 +27,32 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private let rules: Rules
+    private var seenRequest = false
 
     init(rules: Rules) {
         self.rules = rules
     }
 
+    /// Bytes that are not HTTP (a TLS client on a plain port, a port scanner): NIO's
+    /// upgrade handler does not act on the decoder's error, so without this the
+    /// connection would hang open. Answer 400 if nothing was answered yet, then close.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        rules.logger.debug("not HTTP; closing", metadata: ["peer": "\(Self.ip(context.channel.remoteAddress))", "error": "\(error)"])
+        if !seenRequest, error is HTTPParserError {
+            seenRequest = true
+            var headers = HTTPHeaders()
+            headers.add(name: "connection", value: "close")
+            headers.add(name: "content-length", value: "0")
+            context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        context.close(promise: nil)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        seenRequest = true
         switch part {
         case .head(let head) where Self.isUpgrade(head):
             if let refusal = refusal(for: head, peer: context.channel.remoteAddress) {

@@ -6,26 +6,51 @@ import GroceryProtocol
 /// mutations `cart.add`, `cart.remove`, `cart.clear`; the subscription `cart.onChange`.
 ///
 /// The user is taken from tRPC 11 `connectionParams` (`{"userId":…}`), else the
-/// upgrade URL's `?userId=`, else `"guest"`. Mutation inputs may carry an `id` to make
-/// them idempotent, as on the grocery channel.
+/// upgrade URL's `?userId=`, else `"guest"`. A server with a secret wants a token
+/// instead, in `connectionParams` (`{"token":…}`) or the upgrade's `Authorization:
+/// Bearer` header; a `userId` given as well must be the token's user. Without a valid
+/// token the first request closes the connection with 4401 (4403 for another user's).
+/// Mutation inputs may carry an `id` to make them idempotent, as on the grocery channel.
 struct TRPCSession: Sendable {
     let context: ServerContext
-    private var userId: String
+    /// Whose cart; nil until a token admits someone.
+    private var userId: String?
+    /// `?userId=` of the upgrade URL.
+    private let requestedUser: String?
+    private let bearer: String?
     private var subscriptions: [String] = []
     private var bucket: TokenBucket
     private var registered = false
 
-    init(context: ServerContext, requestPath: String) {
+    init(context: ServerContext, requestPath: String, bearer: String? = nil) {
         self.context = context
+        self.bearer = bearer
         let query = URLComponents(string: requestPath)?.queryItems ?? []
-        let requested = query.first { $0.name == "userId" }?.value
-        userId = requested.flatMap { UserID.isValid($0) ? $0 : nil } ?? "guest"
+        requestedUser = query.first { $0.name == "userId" }?.value.flatMap { UserID.isValid($0) ? $0 : nil }
+        if context.configuration.tokens == nil {
+            userId = requestedUser ?? "guest"
+        }
         let limits = context.configuration.limits
         bucket = TokenBucket(rate: limits.messagesPerSecond, burst: limits.messageBurst, now: .now)
     }
 
+    /// Decides who this connection is; false when it was refused (and is closing).
+    private mutating func admit(token: String?, requested: String?, on connection: LiveConnection) -> Bool {
+        switch UserAdmission.decide(signer: context.configuration.tokens, token: token, requested: requested) {
+        case .refused(let code, let reason):
+            context.logger.info("tRPC connection refused", metadata: ["code": "\(code.rawValue)", "reason": "\(reason)"])
+            connection.close(code, reason: reason)
+            return false
+        case .user(let user):
+            userId = user
+            context.registry.setUser(user, for: connection)
+            registered = true
+            return true
+        }
+    }
+
     mutating func handle(_ message: InboundMessage, on connection: LiveConnection) async {
-        if !registered {
+        if !registered, let userId {
             context.registry.setUser(userId, for: connection)
             registered = true
         }
@@ -42,18 +67,20 @@ struct TRPCSession: Sendable {
         if bucket.take(now: .now) != nil {
             return connection.send(TRPCWire.error(idJSON: idJSON, code: .tooManyRequests, message: "too many messages", path: nil))
         }
+        if method == "connectionParams" {
+            let data = object["data"] as? [String: Any] ?? [:]
+            let requested = data["userId"] as? String
+            if let requested, !UserID.isValid(requested) {
+                return connection.send(TRPCWire.error(idJSON: idJSON, code: .badRequest, message: UserID.rule, path: nil))
+            }
+            _ = admit(token: data["token"] as? String ?? bearer, requested: requested ?? requestedUser, on: connection)
+            return
+        }
+        if userId == nil, !admit(token: bearer, requested: requestedUser, on: connection) { return }
+        guard let userId else { return }
         let params = object["params"] as? [String: Any] ?? [:]
         let path = params["path"] as? String
         switch method {
-        case "connectionParams":
-            let data = object["data"] as? [String: Any] ?? [:]
-            if let user = data["userId"] as? String {
-                guard UserID.isValid(user) else {
-                    return connection.send(TRPCWire.error(idJSON: idJSON, code: .badRequest, message: UserID.rule, path: nil))
-                }
-                userId = user
-                context.registry.setUser(user, for: connection)
-            }
         case "subscription.stop":
             subscriptions.removeAll { $0 == idJSON }
             context.registry.setCartSubscriptions(subscriptions, for: connection)
@@ -74,7 +101,7 @@ struct TRPCSession: Sendable {
             }
             let input = Self.unwrap(params["input"])
             do {
-                let data = try await call(path, kind: method, input: input)
+                let data = try await call(path, kind: method, input: input, userId: userId)
                 connection.send(TRPCWire.result(idJSON: idJSON, type: "data", dataJSON: data))
             } catch let failure as Failure {
                 connection.send(TRPCWire.error(idJSON: idJSON, code: failure.code, message: failure.message, path: path))
@@ -98,7 +125,7 @@ struct TRPCSession: Sendable {
         return input
     }
 
-    private func call(_ path: String, kind: String, input: Any?) async throws -> String {
+    private func call(_ path: String, kind: String, input: Any?, userId: String) async throws -> String {
         let fields = input as? [String: Any] ?? [:]
         func text(_ key: String) throws -> String {
             if let string = input as? String { return string }

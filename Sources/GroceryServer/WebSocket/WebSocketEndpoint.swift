@@ -6,7 +6,8 @@ import NIOCore
 /// message contents), and puts its handler and conversation in the pipeline.
 enum WebSocketEndpoint {
     /// Call from the upgrade, on the channel's event loop.
-    static func start(kind: ChannelKind, uri: String, channel: any Channel, context: ServerContext) throws {
+    /// `bearer` is the token of the upgrade's `Authorization: Bearer` header, if any.
+    static func start(kind: ChannelKind, uri: String, bearer: String?, channel: any Channel, context: ServerContext) throws {
         let peer = UpgradeGate.ip(channel.remoteAddress)
         let connection = context.registry.open(kind: kind, peer: peer, channel: channel)
         let logger = context.logger
@@ -14,9 +15,9 @@ enum WebSocketEndpoint {
         let conversation: any Conversation =
             switch kind {
             case .walmart, .grocery:
-                LoopConversation(session: ChannelSession(kind: kind, context: context), connection: connection, eventLoop: channel.eventLoop)
+                LoopConversation(session: ChannelSession(kind: kind, context: context, bearer: bearer), connection: connection, eventLoop: channel.eventLoop)
             case .trpc:
-                AsyncConversation(session: TRPCSession(context: context, requestPath: uri), connection: connection, channel: channel)
+                AsyncConversation(session: TRPCSession(context: context, requestPath: uri, bearer: bearer), connection: connection, channel: channel)
             }
         let handler = WebSocketConnectionHandler(
             connection: connection, conversation: conversation, maxMessageBytes: context.configuration.maxFrameBytes

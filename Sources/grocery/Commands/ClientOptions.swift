@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GroceryClient
+import GroceryProtocol
 
 /// The client options shared by `tui` and `pipe` (DESIGN §2); each also as `GROCERY_…`.
 struct ClientOptions: ParsableArguments {
@@ -10,8 +11,14 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Grocery channel URL. (env: GROCERY_GROCERY_URL, default ws://127.0.0.1:3002/ws/grocery)")
     var groceryUrl: String?
 
-    @Option(help: "Whose cart. (env: GROCERY_USER_ID, default $USER)")
+    @Option(help: "Whose cart. (env: GROCERY_USER_ID, default the token's user, else $USER)")
     var userId: String?
+
+    @Option(help: "Signed user token from `grocery token`, for a server started with --secret-file. Prefer the variable: a flag shows in `ps`. (env: GROCERY_TOKEN)")
+    var token: String?
+
+    @Option(help: "Trust only the certificates in this PEM file for wss:// (e.g. a self-signed demo certificate) instead of the system store. (env: GROCERY_CA_FILE)")
+    var caFile: String?
 
     @Option(help: "Delay before the first reconnect attempt, ms. (env: GROCERY_INITIAL_DELAY_MS, default 1000)")
     var initialDelayMs: Int?
@@ -49,12 +56,26 @@ struct ClientOptions: ParsableArguments {
     /// The configuration these options describe, flags first, then variables, then defaults.
     func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ClientConfiguration {
         let env = EnvironmentOption(environment: environment)
-        let user = try env.value(userId, "GROCERY_USER_ID", default: environment["USER"] ?? "shopper") { $0 }
+        let token = try env.value(token, "GROCERY_TOKEN", default: "") { $0 }
+        let claims = token.isEmpty ? nil : TokenClaims(unverifiedToken: token)
+        if !token.isEmpty, claims == nil {
+            throw ValidationError("the token is not one `grocery token` makes (two base64url parts joined by a dot)")
+        }
+        let user = try env.value(userId, "GROCERY_USER_ID", default: claims?.user ?? environment["USER"] ?? "shopper") { $0 }
         var configuration = ClientConfiguration(userId: user)
+        configuration.token = token.isEmpty ? nil : token
         configuration.walmartURL = try env.value(walmartUrl, "GROCERY_WALMART_URL", default: configuration.walmartURL, parse: Self.url)
         configuration.groceryURL = try env.value(groceryUrl, "GROCERY_GROCERY_URL", default: configuration.groceryURL, parse: Self.url)
         guard Self.url(configuration.walmartURL) != nil, Self.url(configuration.groceryURL) != nil else {
-            throw ValidationError("URLs must look like ws://host:port/path")
+            throw ValidationError("URLs must look like ws://host:port/path or wss://host:port/path")
+        }
+        let caFile = try env.value(caFile, "GROCERY_CA_FILE", default: "") { $0 }
+        if !caFile.isEmpty {
+            do {
+                configuration.tls = try ClientTLS(caFile: caFile)
+            } catch {
+                throw ValidationError("--ca-file: \(error.message)")
+            }
         }
         var policy = ReconnectPolicy()
         policy.initialDelay = .milliseconds(try env.value(initialDelayMs, "GROCERY_INITIAL_DELAY_MS", default: 1000, parse: Self.positive))
@@ -79,7 +100,7 @@ struct ClientOptions: ParsableArguments {
     }
 
     private static func url(_ text: String) -> String? {
-        guard let parts = URLComponents(string: text), parts.scheme == "ws", parts.host != nil else { return nil }
+        guard let parts = URLComponents(string: text), ["ws", "wss"].contains(parts.scheme), parts.host != nil else { return nil }
         return text
     }
 

@@ -15,8 +15,20 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Address to listen on. (env: GROCERY_HOST)")
+    @Option(help: "Address to listen on. Anything but loopback needs --secret-file (or --insecure-no-auth). (env: GROCERY_HOST, default 127.0.0.1)")
     var host: String?
+
+    @Option(help: "File holding the token secret (at least 32 bytes): hellos then need a token from `grocery token` and can only open its user's cart. (env: GROCERY_SECRET_FILE)")
+    var secretFile: String?
+
+    @Flag(help: "Listen on a non-loopback address without tokens: anyone who can connect may open any cart. (env: GROCERY_INSECURE_NO_AUTH=1)")
+    var insecureNoAuth = false
+
+    @Option(help: "PEM certificate chain: both ports then speak TLS (wss://, https://). Needs --tls-key-file. (env: GROCERY_TLS_CERT_FILE)")
+    var tlsCertFile: String?
+
+    @Option(help: "PEM private key of --tls-cert-file. (env: GROCERY_TLS_KEY_FILE)")
+    var tlsKeyFile: String?
 
     @Option(help: "Port of the walmart channel, tRPC and /health; 0 picks a free one. (env: GROCERY_WALMART_PORT, default 3001)")
     var walmartPort: Int?
@@ -61,25 +73,35 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
-        let configuration = try resolve(ProcessInfo.processInfo.environment)
+        let configuration: ServerConfiguration
+        do {
+            configuration = try resolve(ProcessInfo.processInfo.environment)
+        } catch let error as ValidationError {
+            // Said plainly: these are about the setup, not the command line's shape.
+            Output.standardError("grocery serve: \(error.message)\n")
+            throw ExitCode.usage
+        }
         let level = try EnvironmentOption.value(logLevel, "GROCERY_LOG_LEVEL", default: "info") { Logger.Level(rawValue: $0) }
         let logger = Log.standardError(label: "grocery.server", level: level)
         let server: GroceryServer
         do {
             server = try GroceryServer(configuration: configuration, logger: logger)
         } catch {
-            throw ValidationError("cannot open the database at \(configuration.databasePath): \(error)")
+            Output.standardError("grocery serve: cannot open the database at \(configuration.databasePath): \(error)\n")
+            throw ExitCode.failure
         }
         do {
             try await server.run { ports in
                 let host = configuration.host
+                let (ws, http) = configuration.tls == nil ? ("ws", "http") : ("wss", "https")
                 Output.standardOutput(
                     """
                     grocery server listening: walmart=\(ports.walmart) grocery=\(ports.grocery)
-                      walmart  ws://\(host):\(ports.walmart)/ws/walmart   tRPC ws://\(host):\(ports.walmart)/trpc-ws
-                      grocery  ws://\(host):\(ports.grocery)/ws/grocery
-                      health   http://\(host):\(ports.walmart)/health
+                      walmart  \(ws)://\(host):\(ports.walmart)/ws/walmart   tRPC \(ws)://\(host):\(ports.walmart)/trpc-ws
+                      grocery  \(ws)://\(host):\(ports.grocery)/ws/grocery
+                      health   \(http)://\(host):\(ports.walmart)/health
                       database \(configuration.databasePath)
+                      tokens   \(configuration.tokens == nil ? "not required (loopback)" : "required")
 
                     """)
             }
@@ -119,9 +141,44 @@ struct ServeCommand: AsyncParsableCommand {
             guard parts.count == 2, parts[0] >= 0, parts[0] <= parts[1] else { return nil }
             return parts[0]...parts[1]
         }
+        try resolveSecurity(configuration: &configuration, env: env, environment: environment)
         let hours = try env.value(processedIdTtlHours, "GROCERY_PROCESSED_ID_TTL_HOURS", default: 168, parse: Self.positive)
         configuration.processedIDLifetime = .seconds(Int(hours * 3600))
         return configuration
+    }
+
+    /// Tokens, TLS and the loopback rule; every file is read now, so a bad one stops the start.
+    private func resolveSecurity(configuration: inout ServerConfiguration, env: EnvironmentOption, environment: [String: String]) throws {
+        let secretFile = try env.value(secretFile, "GROCERY_SECRET_FILE", default: "") { $0 }
+        if !secretFile.isEmpty {
+            do {
+                configuration.tokens = try TokenSigner(secretFile: secretFile)
+            } catch {
+                throw ValidationError("--secret-file: \(error)")
+            }
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: secretFile))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                Output.standardError("grocery serve: warning: \(secretFile) is readable by other users (chmod 600 it)\n")
+            }
+        }
+        configuration.insecureNoAuth = insecureNoAuth || environment["GROCERY_INSECURE_NO_AUTH"].map { ["1", "true", "yes"].contains($0.lowercased()) } == true
+        let certificate = try env.value(tlsCertFile, "GROCERY_TLS_CERT_FILE", default: "") { $0 }
+        let key = try env.value(tlsKeyFile, "GROCERY_TLS_KEY_FILE", default: "") { $0 }
+        switch (certificate.isEmpty, key.isEmpty) {
+        case (true, true): break
+        case (false, false):
+            do {
+                configuration.tls = try ServerTLS.configuration(certificateFile: certificate, keyFile: key)
+            } catch {
+                throw ValidationError("TLS: \(error)")
+            }
+        default:
+            throw ValidationError("--tls-cert-file and --tls-key-file go together")
+        }
+        do {
+            try configuration.checkExposure()
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     private static func port(_ text: String) -> Int? { Int(text) }

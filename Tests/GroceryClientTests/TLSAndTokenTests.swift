@@ -1,0 +1,115 @@
+import Clocks
+import Foundation
+import GroceryProtocol
+import GroceryServer
+import GroceryTestSupport
+import Testing
+
+@testable import GroceryClient
+
+@Suite("TLS and tokens, real client against the real server")
+struct TLSAndTokenTests {
+    static let secret = Data("client-test-secret-of-32-bytes!!".utf8)
+
+    /// A channel on the real transport whose clock never moves unless the test says so.
+    func channel(_ url: String, tls: ClientTLS = ClientTLS(), token: String? = nil, clock: TestClock<Duration>) -> ReconnectingChannel {
+        ReconnectingChannel(
+            name: "tls", url: url, hello: .init(sessionId: nil, userId: "kim", token: token), transport: NIOWebSocketTransport(tls: tls),
+            clock: AnyClientClock(clock), random: SharedRandom(seed: 1), options: ChannelOptions())
+    }
+
+    @Test("wss:// with a certificate made in the test and --ca-file, plus a token: query out, result back, cart changed")
+    func roundTrip() async throws {
+        let certificate = try TestCertificate()
+        defer { certificate.remove() }
+        let signer = try TokenSigner(secret: Self.secret)
+        try await withServer({
+            $0.tls = try? ServerTLS.configuration(certificateFile: certificate.certificateFile, keyFile: certificate.keyFile)
+            $0.tokens = signer
+        }) { server in
+            #expect(server.walmartURL.hasPrefix("wss://"))
+            var configuration = ClientConfiguration(userId: "kim")
+            configuration.walmartURL = server.walmartURL
+            configuration.groceryURL = server.groceryURL
+            configuration.tls = try ClientTLS(caFile: certificate.certificateFile)
+            configuration.token = signer.token(for: TokenClaims(user: "kim", expires: Date().addingTimeInterval(600)))
+            let client = try GroceryClient(configuration: configuration)
+            let changed = Task { () -> CartSnapshot? in
+                for await event in client.events {
+                    if case .cart(let cart) = event, cart.version == 1 { return cart }
+                }
+                return nil
+            }
+            await client.start()
+            try await client.submit("add 3 bananas")
+            let cart = await changed.value
+            #expect(cart?.items.first?.productId == "banana")
+            #expect(cart?.items.first?.quantity == 3)
+            await client.close()
+        }
+    }
+
+    @Test("a self-signed server without --ca-file: failed at once with the reason, no retry scheduled")
+    func untrusted() async throws {
+        let certificate = try TestCertificate()
+        defer { certificate.remove() }
+        try await withServer({
+            $0.tls = try? ServerTLS.configuration(certificateFile: certificate.certificateFile, keyFile: certificate.keyFile)
+        }) { server in
+            let clock = TestClock<Duration>()
+            let channel = channel(server.walmartURL, clock: clock)
+            await channel.start()
+            let state = try await awaitState(channel) { if case .failed = $0 { true } else { false } }
+            guard case .failed(let reason, let attempts) = state else { throw TestFailure("\(state)") }
+            #expect(reason.contains("not trusted") && reason.contains("--ca-file"), "\(reason)")
+            #expect(attempts == 0)
+            await channel.close()
+        }
+    }
+
+    @Test("wss:// to a plain server fails at once: it does not speak TLS")
+    func plainServer() async throws {
+        try await withServer { server in
+            let clock = TestClock<Duration>()
+            let channel = channel(server.walmartURL.replacingOccurrences(of: "ws://", with: "wss://"), clock: clock)
+            await channel.start()
+            let state = try await awaitState(channel) { if case .failed = $0 { true } else { false } }
+            guard case .failed(let reason, 0) = state else { throw TestFailure("\(state)") }
+            #expect(reason.contains("does not speak TLS"), "\(reason)")
+            await channel.close()
+        }
+    }
+
+    @Test("forged, expired and other users' tokens: failed at once with the server's 4401/4403 reason")
+    func refusedTokens() async throws {
+        let signer = try TokenSigner(secret: Self.secret)
+        let forger = try TokenSigner(secret: Data(repeating: 3, count: 32))
+        let soon = Date().addingTimeInterval(600)
+        let cases: [(String?, String)] = [
+            (forger.token(for: TokenClaims(user: "kim", expires: soon)), "4401"),
+            (signer.token(for: TokenClaims(user: "kim", expires: Date().addingTimeInterval(-1))), "expired"),
+            (signer.token(for: TokenClaims(user: "lee", expires: soon)), "4403"),
+            (nil, "needs a token"),
+        ]
+        try await withServer({ $0.tokens = signer }) { server in
+            for (token, expected) in cases {
+                let clock = TestClock<Duration>()
+                let channel = channel(server.groceryURL, token: token, clock: clock)
+                await channel.start()
+                let state = try await awaitState(channel) { if case .failed = $0 { true } else { false } }
+                guard case .failed(let reason, 0) = state else { throw TestFailure("\(state)") }
+                #expect(reason.contains(expected), "\(reason) should say \(expected)")
+                await channel.close()
+            }
+        }
+    }
+
+    @Test("--ca-file that is missing or holds no certificate is an error before any connection")
+    func badCAFile() throws {
+        #expect(throws: ClientTLSError.self) { try ClientTLS(caFile: "/nonexistent/ca.pem") }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-pem-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "hello".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: ClientTLSError.self) { try ClientTLS(caFile: path) }
+    }
+}
