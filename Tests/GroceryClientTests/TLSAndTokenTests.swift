@@ -89,7 +89,7 @@ struct TLSAndTokenTests {
             (forger.token(for: TokenClaims(user: "kim", expires: soon)), "4401"),
             (signer.token(for: TokenClaims(user: "kim", expires: Date().addingTimeInterval(-1))), "expired"),
             (signer.token(for: TokenClaims(user: "lee", expires: soon)), "4403"),
-            (nil, "needs a token"),
+            (nil, "token is required"),
         ]
         try await withServer({ $0.tokens = signer }) { server in
             for (token, expected) in cases {

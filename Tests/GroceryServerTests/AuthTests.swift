@@ -94,7 +94,7 @@ struct AuthTests {
 
                 let forgedSigner = try TokenSigner(secret: Data(repeating: 9, count: 32))
                 let refused: [(String?, String)] = [
-                    (nil, "needs a token"), (token("kim", signer: forgedSigner), "signature"), (token("kim", valid: -5), "expired"),
+                    (nil, "token is required"), (token("kim", signer: forgedSigner), "signature"), (token("kim", valid: -5), "expired"),
                     ("not-a-token", "malformed"),
                 ]
                 for (presented, reason) in refused {

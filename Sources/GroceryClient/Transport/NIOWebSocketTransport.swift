@@ -100,7 +100,7 @@ public struct NIOWebSocketTransport: Transport {
             let reason = text.range(of: "OPENSSL_internal:").map { String(text[$0.upperBound...].prefix { $0.isUppercase || $0 == "_" }) }
             switch reason {
             case "CERTIFICATE_VERIFY_FAILED":
-                return "TLS: the server's certificate is not trusted (self-signed? give its certificate with --ca-file)"
+                return "TLS: the server's certificate is not trusted (self-signed? use --ca-file)"
             case "WRONG_VERSION_NUMBER":
                 return "TLS: the server does not speak TLS (use ws:// for it?)"
             default:

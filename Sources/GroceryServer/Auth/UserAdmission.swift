@@ -19,7 +19,7 @@ enum UserAdmission: Equatable {
             return .user(requested ?? "guest")
         }
         guard let token else {
-            return .refused(.unauthorized, "this server needs a token (grocery token --user NAME --secret-file F)")
+            return .refused(.unauthorized, "a token is required (set GROCERY_TOKEN; see grocery token)")
         }
         switch signer.verify(token, now: now) {
         case .failure(let rejection):
