@@ -37,6 +37,10 @@ struct RemoteUseTests {
         try "too short".write(toFile: short, atomically: true, encoding: .utf8)
         let refused = try await GroceryProcess.run(["token", "--user", "kim", "--secret-file", short])
         #expect(refused.status == 2 && refused.stderr.contains("at least 32"))
+        let garbage = try await GroceryProcess.run(["pipe", "--token", "not a token"])
+        #expect(garbage.status == 2 && garbage.stderr.contains("token"))
+        let missingCA = try await GroceryProcess.run(["pipe", "--ca-file", "/nonexistent/ca.pem"])
+        #expect(missingCA.status == 2 && missingCA.stderr.contains("--ca-file"))
     }
 
     @Test("grocery serve refuses a public address without a secret, and says why")
