@@ -1,5 +1,6 @@
 import Foundation
 import GroceryProtocol
+import Logging
 
 /// Who a connection may act as. Without a secret the server takes the user a client
 /// names (fine on loopback); with one, only a valid token's user, and the client must
@@ -29,6 +30,19 @@ enum UserAdmission: Equatable {
                 return .refused(.forbidden, "the token is for user \(claims.user), not \(requested)")
             }
             return .user(claims.user)
+        }
+    }
+
+    /// Decides, and on a refusal logs it and closes `connection` with its code and reason.
+    /// Returns the admitted user, or nil when refused.
+    static func admit(token: String?, requested: String?, on connection: LiveConnection, context: ServerContext) -> String? {
+        switch decide(signer: context.configuration.tokens, token: token, requested: requested) {
+        case .refused(let code, let reason):
+            context.logger.info("connection refused", metadata: ["code": "\(code.rawValue)", "reason": "\(reason)", "connection": "\(connection.id)"])
+            connection.close(code, reason: reason)
+            return nil
+        case .user(let user):
+            return user
         }
     }
 

@@ -103,14 +103,8 @@ struct ChannelSession: Sendable {
             connection.send(.error(id: nil, code: .invalidField, message: "\"sessionId\" must be 1 to 128 bytes"))
             return nil
         }
-        let user: String
-        switch UserAdmission.decide(signer: context.configuration.tokens, token: hello.token ?? bearer, requested: hello.userId) {
-        case .refused(let code, let reason):
-            context.logger.info("hello refused", metadata: ["code": "\(code.rawValue)", "reason": "\(reason)"])
-            connection.close(code, reason: reason)
+        guard let user = UserAdmission.admit(token: hello.token ?? bearer, requested: hello.userId, on: connection, context: context) else {
             return nil
-        case .user(let admitted):
-            user = admitted
         }
         let resumed = context.store.noteSession(sessionId)
         userId = user

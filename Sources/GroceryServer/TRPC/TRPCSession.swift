@@ -36,17 +36,11 @@ struct TRPCSession: Sendable {
 
     /// Decides who this connection is; false when it was refused (and is closing).
     private mutating func admit(token: String?, requested: String?, on connection: LiveConnection) -> Bool {
-        switch UserAdmission.decide(signer: context.configuration.tokens, token: token, requested: requested) {
-        case .refused(let code, let reason):
-            context.logger.info("tRPC connection refused", metadata: ["code": "\(code.rawValue)", "reason": "\(reason)"])
-            connection.close(code, reason: reason)
-            return false
-        case .user(let user):
-            userId = user
-            context.registry.setUser(user, for: connection)
-            registered = true
-            return true
-        }
+        guard let user = UserAdmission.admit(token: token, requested: requested, on: connection, context: context) else { return false }
+        userId = user
+        context.registry.setUser(user, for: connection)
+        registered = true
+        return true
     }
 
     mutating func handle(_ message: InboundMessage, on connection: LiveConnection) async {
