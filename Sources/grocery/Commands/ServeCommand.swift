@@ -92,7 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             try await server.run { ports in
-                let host = configuration.host
+                // A wildcard address is not one to connect to: show this machine's name instead.
+                let host = ["0.0.0.0", "::", "[::]"].contains(configuration.host) ? ProcessInfo.processInfo.hostName : configuration.host
                 let (ws, http) = configuration.tls == nil ? ("ws", "http") : ("wss", "https")
                 Output.standardOutput(
                     """
