@@ -67,6 +67,23 @@ struct TLSAndTokenTests {
         }
     }
 
+    @Test("a trusted certificate for another name fails at once: it is not for this host")
+    func otherName() async throws {
+        let certificate = try TestCertificate(names: ["other.example"], addresses: [])
+        defer { certificate.remove() }
+        try await withServer({
+            $0.tls = try? ServerTLS.configuration(certificateFile: certificate.certificateFile, keyFile: certificate.keyFile)
+        }) { server in
+            let clock = TestClock<Duration>()
+            let channel = channel(server.walmartURL, tls: try ClientTLS(caFile: certificate.certificateFile), clock: clock)
+            await channel.start()
+            let state = try await awaitState(channel) { if case .failed = $0 { true } else { false } }
+            guard case .failed(let reason, 0) = state else { throw TestFailure("\(state)") }
+            #expect(reason.contains("not for 127.0.0.1"), "\(reason)")
+            await channel.close()
+        }
+    }
+
     @Test("wss:// to a plain server fails at once: it does not speak TLS")
     func plainServer() async throws {
         try await withServer { server in

@@ -3,18 +3,19 @@ import Foundation
 import SwiftASN1
 import X509
 
-/// A fresh self-signed P-256 certificate for `localhost` and 127.0.0.1, and its key,
-/// written as PEM files to a temporary folder (what `openssl req -x509` would make).
+/// A fresh self-signed P-256 certificate (by default for `localhost` and 127.0.0.1) and
+/// its key, written as PEM files to a temporary folder (what `openssl req -x509` makes).
 public struct TestCertificate: Sendable {
     /// The certificate (also the only trust root a client needs).
     public let certificateFile: String
     /// Its private key (PKCS#8).
     public let keyFile: String
 
-    public init() throws {
+    /// A certificate for these DNS names and IPv4 addresses.
+    public init(names: [String] = ["localhost"], addresses: [[UInt8]] = [[127, 0, 0, 1]]) throws {
         let signingKey = P256.Signing.PrivateKey()
         let key = Certificate.PrivateKey(signingKey)
-        let name = try DistinguishedName { CommonName("localhost") }
+        let name = try DistinguishedName { CommonName(names.first ?? "test") }
         let now = Date()
         let certificate = try Certificate(
             version: .v3,
@@ -27,7 +28,7 @@ public struct TestCertificate: Sendable {
             signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
-                SubjectAlternativeNames([.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))])
+                SubjectAlternativeNames(names.map { .dnsName($0) } + addresses.map { .ipAddress(ASN1OctetString(contentBytes: ArraySlice($0))) })
                 try ExtendedKeyUsage([.serverAuth])
                 // No KeyUsage: BoringSSL counts a self-issued certificate as self-signed
                 // (so usable as its own trust root) only if KeyUsage, when present, allows keyCertSign.

@@ -80,15 +80,16 @@ public struct NIOWebSocketTransport: Transport {
             throw error
         } catch {
             opened.close()
-            if let reason = Self.permanentTLSFailure(error) { throw .permanent(reason) }
+            if let reason = Self.permanentTLSFailure(error, host: host) { throw .permanent(reason) }
             throw .connectFailed(Self.describe(error))
         }
     }
 
     /// TLS failures that retrying cannot fix; nil when it is not TLS, or may pass.
-    private static func permanentTLSFailure(_ error: any Error) -> String? {
+    private static func permanentTLSFailure(_ error: any Error, host: String) -> String? {
         if let error = error as? NIOSSLExtraError {
-            return "TLS: the server's certificate does not match its address (\(error))"
+            return error == .failedToValidateHostname
+                ? "TLS: the server's certificate is not for \(host) (its names do not include it)" : "TLS: \(error)"
         }
         guard let error = error as? NIOSSLError else { return nil }
         switch error {
