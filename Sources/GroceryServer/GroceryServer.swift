@@ -45,7 +45,7 @@ public final class GroceryServer: Sendable {
         let context = ServerContext(
             configuration: configuration, store: store, parser: NLPParser(), registry: ConnectionRegistry(limits: configuration.limits),
             logger: logger)
-        try await store.expireProcessed(before: Date().addingTimeInterval(-configuration.processedIDLifetime.seconds))
+        try await Expiry.once(context)
 
         let ports = PortCollector { ports in
             context.logger.notice("grocery server running", metadata: ["walmart": "\(ports.walmart)", "grocery": "\(ports.grocery)"])
@@ -62,7 +62,7 @@ public final class GroceryServer: Sendable {
             services: [
                 .init(service: walmart),
                 .init(service: grocery),
-                .init(service: ProcessedIDExpiry(context: context), successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: Expiry(context: context), successTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: ShutdownDrainer(context: context), successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: gracefulShutdownSignals,

@@ -55,6 +55,19 @@ struct StoreTests {
         try reopened.close()
     }
 
+    @Test("sessions not seen within the lifetime are forgotten, on disk and in memory")
+    func sessionExpiry() async throws {
+        let store = try GroceryStore(path: ":memory:")
+        let long = Date(timeIntervalSince1970: 1_000_000)
+        _ = store.noteSession("old")
+        try await store.touchSession("old", userId: "kim", now: long)
+        _ = store.noteSession("recent")
+        try await store.touchSession("recent", userId: "kim", now: long.addingTimeInterval(100))
+        #expect(try await store.expireSessions(before: long.addingTimeInterval(50)) == 1)
+        #expect(!store.noteSession("old"))
+        #expect(store.noteSession("recent"))
+    }
+
     @Test("the upgrade limiter refuses while draining and refills with time")
     func admission() {
         var limits = ServerConfiguration.Limits()

@@ -28,22 +28,28 @@ struct ShutdownDrainer: Service {
     }
 }
 
-/// Forgets processed message ids older than the configured lifetime, hourly.
-struct ProcessedIDExpiry: Service {
+/// Forgets what the server remembers of its clients — processed message ids and
+/// sessions — once older than the configured lifetime: at start, then hourly.
+struct Expiry: Service {
     let context: ServerContext
 
     func run() async throws {
-        let lifetime = context.configuration.processedIDLifetime
         while !Task.isShuttingDownGracefully {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             do {
-                let removed = try await context.store.expireProcessed(before: .now.addingTimeInterval(-lifetime.seconds))
-                context.logger.debug("expired processed ids", metadata: ["count": "\(removed)"])
+                try await Self.once(context)
             } catch {
-                context.logger.warning("could not expire processed ids", metadata: ["error": "\(error)"])
+                context.logger.warning("could not expire old processed ids and sessions", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    static func once(_ context: ServerContext) async throws {
+        let cutoff = Date().addingTimeInterval(-context.configuration.processedIDLifetime.seconds)
+        let processed = try await context.store.expireProcessed(before: cutoff)
+        let sessions = try await context.store.expireSessions(before: cutoff)
+        context.logger.debug("expired", metadata: ["processedIds": "\(processed)", "sessions": "\(sessions)"])
     }
 }
 

@@ -98,6 +98,18 @@ public final class GroceryStore: Sendable {
         }
     }
 
+    /// Forgets sessions not seen since `cutoff`, on disk and in memory; returns how many.
+    @discardableResult
+    public func expireSessions(before cutoff: Date) async throws -> Int {
+        let forgotten = try await database.write { db in
+            let ids = try String.fetchAll(db, sql: "SELECT session_id FROM sessions WHERE last_seen < ?", arguments: [cutoff.timeIntervalSince1970])
+            try db.execute(sql: "DELETE FROM sessions WHERE last_seen < ?", arguments: [cutoff.timeIntervalSince1970])
+            return ids
+        }
+        knownSessions.withLock { $0.subtract(forgotten) }
+        return forgotten.count
+    }
+
     private func snapshot(_ db: Database, userId: String) throws -> CartSnapshot {
         let version = try Int.fetchOne(db, sql: "SELECT version FROM cart_versions WHERE user_id = ?", arguments: [userId]) ?? 0
         let rows = try Row.fetchAll(
