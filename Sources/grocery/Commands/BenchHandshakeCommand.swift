@@ -11,23 +11,42 @@ struct BenchHandshakeCommand: AsyncParsableCommand {
         discussion: "Uses the client core's own transport (TCP + WebSocket upgrade + hello/welcome)."
     )
 
-    @OptionGroup var target: BenchServerOptions
+    @Option(help: "Walmart channel URL of a running server, ws:// or wss://.")
+    var url = "ws://127.0.0.1:3001/ws/walmart"
+
+    @Option(help: "For wss://: trust only the certificates in this PEM file.")
+    var caFile: String?
+
+    @Option(help: "A token from `grocery token`, for a server with --secret-file (env: GROCERY_TOKEN).")
+    var token: String?
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
 
     @Option(help: "Handshakes to time.")
     var count = 200
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be at least 1") }
+        guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else { throw ValidationError("--url must be a ws:// or wss:// URL") }
     }
 
     func run() async throws {
-        let transport = NIOWebSocketTransport()
+        let tls: ClientTLS
+        do {
+            tls = try caFile.map { try ClientTLS(caFile: $0) } ?? ClientTLS()
+        } catch {
+            throw ValidationError("--ca-file: \(error)")
+        }
+        let token = token ?? ProcessInfo.processInfo.environment["GROCERY_TOKEN"]
+        let user = token.flatMap { TokenClaims(unverifiedToken: $0)?.user } ?? "bench-handshake"
+        let transport = NIOWebSocketTransport(tls: tls)
         var samples: [Duration] = []
         for _ in 0..<(count + 5) {
             // A fresh session each time, as a client starting up sends.
-            let hello = ClientMessage.hello(.init(sessionId: UUID().uuidString, userId: "bench-handshake")).encoded()
+            let hello = ClientMessage.hello(.init(sessionId: UUID().uuidString, userId: user, token: token)).encoded()
             let start = ContinuousClock.now
-            let connection = try await transport.connect(to: target.url)
+            let connection = try await transport.connect(to: url)
             try await connection.send(hello)
             guard case .text(let text) = await connection.receive(), text.contains("\"welcome\"") else {
                 throw ValidationError("the server did not answer hello with welcome")
@@ -40,7 +59,7 @@ struct BenchHandshakeCommand: AsyncParsableCommand {
             "count": Double(count), "p50Ms": stats.percentile(50).seconds * 1000, "p99Ms": stats.percentile(99).seconds * 1000,
             "maxMs": stats.percentile(100).seconds * 1000,
         ]
-        if target.json {
+        if json {
             let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
             Output.standardOutput(String(decoding: data, as: UTF8.self) + "\n")
         } else {
