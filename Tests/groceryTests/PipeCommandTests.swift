@@ -55,6 +55,8 @@ struct PipeCommandTests {
         let first = try await ServeProcess.start(ports, fixedPorts: true)
         let pipe = try PipeProcess(
             Self.urls(walmartPort, groceryPort) + ["--user-id", "wes", "--initial-delay-ms", "100", "--max-delay-ms", "400",
+                                                   // Enough attempts (~20 s) for a restart on a loaded CI machine: 10 (~4 s) once ran out.
+                                                   "--max-attempts", "50",
                                                    "--queue-file", folder.appendingPathComponent("q.json").path])
         try await pipe.waitFor("connected") { $0["state"] as? String == "connected" && $0["channel"] as? String == "grocery" }
         first.signal(SIGKILL)
