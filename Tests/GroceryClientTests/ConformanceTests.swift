@@ -39,19 +39,8 @@ struct ConformanceTests {
     /// The next event, or `closed` after dropping the connection when none comes within
     /// 5 s (a lost frame would otherwise hang the test).
     private static func receive(_ connection: any TransportConnection) async -> TransportEvent {
-        await withTaskGroup(of: TransportEvent?.self) { group in
-            group.addTask { await connection.receive() }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(5))
-                return nil
-            }
-            let first = await group.next() ?? nil
-            if first == nil { await connection.terminate() }
-            group.cancelAll()
-            var event = first
-            while let next = await group.next() { event = event ?? next }
-            return event ?? .closed(code: 1006, reason: "nothing within 5 s")
-        }
+        let event = try? await withDeadline(.seconds(5), { await connection.receive() }, onTimeout: { await connection.terminate() })
+        return (event ?? nil) ?? .closed(code: 1006, reason: "nothing within 5 s")
     }
 
     @Test("a server ping is answered with a pong carrying its data")

@@ -148,20 +148,11 @@ public final class TestSocket: Sendable {
     /// side) when the server has not closed within `timeout`, so a test never hangs.
     public func closed(timeout: Duration = .seconds(10)) async throws -> WebSocketCloseFrame? {
         let (task, outbound) = (self.task, self.outbound)
-        return try await withThrowingTaskGroup(of: WebSocketCloseFrame??.self) { group in
-            group.addTask { try await task.value }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return .none
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            guard let frame = first else {
-                outbound.finish()  // lets the connection task end, which the group waits for
-                throw TestFailure("the server did not close within \(timeout)")
-            }
-            return frame
+        // Finishing the outbound stream closes from this side, which ends the task.
+        guard let frame = try await withDeadline(timeout, { try await task.value }, onTimeout: { outbound.finish() }) else {
+            throw TestFailure("the server did not close within \(timeout)")
         }
+        return frame
     }
 }
 

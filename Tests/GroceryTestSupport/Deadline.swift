@@ -1,0 +1,20 @@
+/// Runs `operation` with a watchdog. It is for waits on real sockets and processes,
+/// where a test clock cannot help. If `operation` has not finished within `limit`,
+/// `onTimeout` runs and must make it end, for example by closing its connection. The
+/// result is then nil. A test that passes is never delayed: the watchdog is cancelled as
+/// soon as `operation` returns.
+public func withDeadline<T: Sendable>(
+    _ limit: Duration, _ operation: @escaping @Sendable () async throws -> T, onTimeout: @escaping @Sendable () async -> Void
+) async throws -> T? {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)  // cancelled when the operation wins
+            return nil
+        }
+        let first = try await group.next() ?? nil
+        if first == nil { await onTimeout() }
+        group.cancelAll()
+        return first  // the group still waits for the operation to end, which onTimeout ensured
+    }
+}
