@@ -54,3 +54,13 @@ struct Expiry: Service {
 }
 
 import Foundation
+
+// ServiceLifecycle logs each service by its description: a name, not the whole context
+// (the catalog and the configuration, thousands of characters a line).
+extension ShutdownDrainer: CustomStringConvertible {
+    var description: String { "ShutdownDrainer" }
+}
+
+extension Expiry: CustomStringConvertible {
+    var description: String { "Expiry" }
+}
