@@ -11,11 +11,17 @@ import Testing
 struct TLSAndTokenTests {
     static let secret = Data("client-test-secret-of-32-bytes!!".utf8)
 
-    /// A channel on the real transport whose clock never moves unless the test says so.
-    func channel(_ url: String, tls: ClientTLS = ClientTLS(), token: String? = nil, clock: TestClock<Duration>) -> ReconnectingChannel {
-        ReconnectingChannel(
+    /// Starts a channel on the real transport, with a test clock that never moves, and
+    /// returns why it failed. It must fail at its first attempt, so no retry was scheduled.
+    func failure(_ url: String, tls: ClientTLS = ClientTLS(), token: String? = nil) async throws -> String {
+        let channel = ReconnectingChannel(
             name: "tls", url: url, hello: .init(sessionId: nil, userId: "kim", token: token), transport: NIOWebSocketTransport(tls: tls),
-            clock: AnyClientClock(clock), random: SharedRandom(seed: 1), options: ChannelOptions())
+            clock: AnyClientClock(TestClock<Duration>()), random: SharedRandom(seed: 1), options: ChannelOptions())
+        await channel.start()
+        let state = try await awaitState(channel) { if case .failed = $0 { true } else { false } }
+        await channel.close()
+        guard case .failed(let reason, 0) = state else { throw TestFailure("expected failed at once, got \(state)") }
+        return reason
     }
 
     @Test("wss:// with a certificate made in the test and --ca-file, plus a token: query out, result back, cart changed")
@@ -56,14 +62,8 @@ struct TLSAndTokenTests {
         try await withServer({
             $0.tls = try? ServerTLS.configuration(certificateFile: certificate.certificateFile, keyFile: certificate.keyFile)
         }) { server in
-            let clock = TestClock<Duration>()
-            let channel = channel(server.walmartURL, clock: clock)
-            await channel.start()
-            let state = try await awaitState(channel) { if case .failed = $0 { true } else { false } }
-            guard case .failed(let reason, let attempts) = state else { throw TestFailure("\(state)") }
+            let reason = try await failure(server.walmartURL)
             #expect(reason.contains("not trusted") && reason.contains("--ca-file"), "\(reason)")
-            #expect(attempts == 0)
-            await channel.close()
         }
     }
 
@@ -74,26 +74,16 @@ struct TLSAndTokenTests {
         try await withServer({
             $0.tls = try? ServerTLS.configuration(certificateFile: certificate.certificateFile, keyFile: certificate.keyFile)
         }) { server in
-            let clock = TestClock<Duration>()
-            let channel = channel(server.walmartURL, tls: try ClientTLS(caFile: certificate.certificateFile), clock: clock)
-            await channel.start()
-            let state = try await awaitState(channel) { if case .failed = $0 { true } else { false } }
-            guard case .failed(let reason, 0) = state else { throw TestFailure("\(state)") }
+            let reason = try await failure(server.walmartURL, tls: try ClientTLS(caFile: certificate.certificateFile))
             #expect(reason.contains("not for 127.0.0.1"), "\(reason)")
-            await channel.close()
         }
     }
 
     @Test("wss:// to a plain server fails at once: it does not speak TLS")
     func plainServer() async throws {
         try await withServer { server in
-            let clock = TestClock<Duration>()
-            let channel = channel(server.walmartURL.replacingOccurrences(of: "ws://", with: "wss://"), clock: clock)
-            await channel.start()
-            let state = try await awaitState(channel) { if case .failed = $0 { true } else { false } }
-            guard case .failed(let reason, 0) = state else { throw TestFailure("\(state)") }
+            let reason = try await failure(server.walmartURL.replacingOccurrences(of: "ws://", with: "wss://"))
             #expect(reason.contains("does not speak TLS"), "\(reason)")
-            await channel.close()
         }
     }
 
@@ -110,13 +100,8 @@ struct TLSAndTokenTests {
         ]
         try await withServer({ $0.tokens = signer }) { server in
             for (token, expected) in cases {
-                let clock = TestClock<Duration>()
-                let channel = channel(server.groceryURL, token: token, clock: clock)
-                await channel.start()
-                let state = try await awaitState(channel) { if case .failed = $0 { true } else { false } }
-                guard case .failed(let reason, 0) = state else { throw TestFailure("\(state)") }
+                let reason = try await failure(server.groceryURL, token: token)
                 #expect(reason.contains(expected), "\(reason) should say \(expected)")
-                await channel.close()
             }
         }
     }
