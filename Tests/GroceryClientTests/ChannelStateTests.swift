@@ -27,12 +27,12 @@ struct ChannelStateTests {
             let state = try await harness.state { if case .waiting(attempt, _, _) = $0 { true } else { false } }
             guard case .waiting(_, let retryAt, let error) = state else { return }
             waits.append((retryAt - harness.clientClock.now).wholeMilliseconds)
-            #expect(error == "connection refused")
+            #expect(error == .cannotConnect(detail: "connection refused"))
             await harness.clock.advance(by: retryAt - harness.clientClock.now)
         }
         #expect(waits == [1000, 1500, 2250, 3375, 5062, 7593, 11390, 17085, 25628, 30000])
         let failed = try await harness.state { if case .failed = $0 { true } else { false } }
-        #expect(failed == .failed(reason: "gave up after 10 attempts: connection refused", attempts: 10))
+        #expect(failed == .failed(reason: .gaveUp(attempts: 10, last: .cannotConnect(detail: "connection refused")), attempts: 10))
         #expect(harness.transport.attempts == 11)
         await harness.clock.advance(by: .seconds(3600))
         #expect(harness.transport.attempts == 11)  // nothing retries by itself
@@ -63,7 +63,7 @@ struct ChannelStateTests {
         harness.transport.script([.refuse(status: 403, retryAfter: nil)])
         await harness.channel.start()
         let failed = try await harness.state { if case .failed = $0 { true } else { false } }
-        #expect(failed == .failed(reason: "refused by the server (HTTP 403)", attempts: 0))
+        #expect(failed == .failed(reason: .refused(status: 403), attempts: 0))
         await harness.channel.retryNow()
         _ = try await harness.state { $0.isConnected }
         #expect(harness.transport.attempts == 2)
@@ -92,9 +92,11 @@ struct ChannelStateTests {
         let next = try await harness.state { if case .waiting = $0 { true } else if case .failed = $0 { true } else { false } }
         if reconnects {
             guard case .waiting(1, _, let error) = next else { throw HarnessFailure("expected waiting, got \(next)") }
-            #expect(error.contains("\(code)") || error.contains("connection lost"))
+            #expect(error == .closed(code: code, reason: "bye"))
+        } else if code == 1008 {
+            #expect(next == .failed(reason: .closed(code: code, reason: "bye"), attempts: 0))
         } else {
-            #expect(next == .failed(reason: "closed by the server with \(code): bye", attempts: 0))
+            #expect(next == .failed(reason: .unauthorized(code: code, reason: "bye"), attempts: 0))
         }
         await harness.finish()
     }
@@ -149,7 +151,7 @@ struct ChannelStateTests {
         await harness.clock.advance(by: .milliseconds(1))
         let state = try await harness.state { if case .waiting = $0 { true } else { false } }
         guard case .waiting(1, _, let error) = state else { throw HarnessFailure("\(state)") }
-        #expect(error.contains("connect timeout"))
+        #expect(error == .connectTimeout(.seconds(10)))
         #expect(harness.transport.hanging == 0)
         await harness.finish()
     }
@@ -160,7 +162,7 @@ struct ChannelStateTests {
         harness.transport.script([.rejectHello])
         await harness.channel.start()
         let state = try await harness.state { if case .failed = $0 { true } else { false } }
-        #expect(state == .failed(reason: "the server refused hello: invalid_field: bad user", attempts: 0))
+        #expect(state == .failed(reason: .helloRefused(code: "invalid_field", message: "bad user"), attempts: 0))
         #expect(harness.transport.openCount == 0)
         await harness.finish()
     }
@@ -180,7 +182,7 @@ struct ChannelStateTests {
             if case .waiting = await harness.channel.state { return true } else { return false }
         })
         guard case .waiting(1, _, let error) = await harness.channel.state else { throw HarnessFailure("expected waiting") }
-        #expect(error == "no answer to a heartbeat within 10000 ms")
+        #expect(error == .heartbeatTimeout(.seconds(10)))
         #expect(harness.transport.openCount == 0)
         await harness.finish()
     }

@@ -41,7 +41,7 @@ struct RealTransportTests {
         await clock.advance(by: .seconds(10))
         let state = try await awaitState(channel) { if case .waiting = $0 { true } else { false } }
         guard case .waiting(1, _, let error) = state else { throw TestFailure("\(state)") }
-        #expect(error.contains("connect timeout"))
+        #expect(error == .connectTimeout(.seconds(10)))
         let closing = ContinuousClock.now + .seconds(30)
         while peer.closed == 0, ContinuousClock.now < closing { try await Task.sleep(for: .milliseconds(5)) }
         #expect(peer.closed == 1)  // the abandoned socket is really closed
@@ -56,7 +56,7 @@ struct RealTransportTests {
         let first = realChannel("ws://127.0.0.1:\(forbidden.port)/ws/walmart", clock: clock)
         await first.start()
         let failed = try await awaitState(first) { if case .failed = $0 { true } else { false } }
-        #expect(failed == .failed(reason: "refused by the server (HTTP 403)", attempts: 0))
+        #expect(failed == .failed(reason: .refused(status: 403), attempts: 0))
         await first.close()
 
         let busy = try await FakePeer.start(.respond("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n"))
@@ -81,7 +81,7 @@ struct RealTransportTests {
         await second.start()
         let limited = try await awaitState(second) { if case .waiting = $0 { true } else { false } }
         guard case .waiting(1, let retryAt, let error) = limited else { throw TestFailure("\(limited)") }
-        #expect(error.contains("429"))
+        #expect(error == .refused(status: 429))
         // Retry-After is about 1,000 s less what refilled while the test ran (slow machines:
         // seconds), far above the 1 s backoff.
         #expect(retryAt - AnyClientClock(clock).now >= .seconds(900))
@@ -89,7 +89,7 @@ struct RealTransportTests {
         try await server.stop()
         let dropped = try await awaitState(channel) { if case .waiting = $0 { true } else { false } }
         guard case .waiting(1, let next, let why) = dropped else { throw TestFailure("\(dropped)") }
-        #expect(why.contains("1001"))
+        #expect(why == .closed(code: 1001, reason: "server shutting down"))
         #expect(next - AnyClientClock(clock).now == .seconds(3))  // the server's retryAfterMs, above the 1 s backoff
         await channel.close()
     }

@@ -21,7 +21,7 @@ struct TLSAndTokenTests {
         let state = try await awaitState(channel) { if case .failed = $0 { true } else { false } }
         await channel.close()
         guard case .failed(let reason, 0) = state else { throw TestFailure("expected failed at once, got \(state)") }
-        return reason
+        return reason.description
     }
 
     @Test("wss:// with a certificate made in the test and --ca-file, plus a token: query out, result back, cart changed")

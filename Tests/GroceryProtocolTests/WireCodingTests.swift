@@ -16,6 +16,7 @@ struct WireCodingTests {
 
     static let serverMessages: [ServerMessage] = [
         .welcome(sessionId: "s-1", resumed: true, heartbeatMs: 30_000),
+        .welcome(sessionId: "s-2", resumed: false, heartbeatMs: 1000, messageRate: MessageRate(perSecond: 12.5, burst: 25)),
         .ack(id: "a"),
         .nlpResult(id: "q", result: result),
         .cart(CartSnapshot(version: 3, items: [.init(productId: "banana", name: "Bananas", quantity: 1.5, unit: "lb", unitPrice: 0.58, lineTotal: 0.87)], total: 0.87)),

@@ -89,7 +89,7 @@ struct AuthTests {
             try await withSecuredServer { server in
                 let good = try await TestSocket.connect(server.walmartURL)
                 good.send(.hello(.init(sessionId: "s-1", userId: "kim", token: token("kim"))))
-                #expect(try await good.nextMessage() == .welcome(sessionId: "s-1", resumed: false, heartbeatMs: 30_000))
+                #expect(try await good.nextMessage() == .welcome(sessionId: "s-1", resumed: false, heartbeatMs: 30_000, messageRate: MessageRate(perSecond: 100, burst: 200)))
                 try await good.close()
 
                 let forgedSigner = try TokenSigner(secret: Data(repeating: 9, count: 32))
@@ -152,7 +152,7 @@ struct AuthTests {
             try await withSecuredServer { server in
                 let socket = try await TestSocket.connect(server.walmartURL, headers: [.authorization: "Bearer \(token("kim"))"])
                 socket.send(.hello(.init(sessionId: "b-1", userId: "kim")))
-                #expect(try await socket.nextMessage() == .welcome(sessionId: "b-1", resumed: false, heartbeatMs: 30_000))
+                #expect(try await socket.nextMessage() == .welcome(sessionId: "b-1", resumed: false, heartbeatMs: 30_000, messageRate: MessageRate(perSecond: 100, burst: 200)))
                 try await socket.close()
             }
         }

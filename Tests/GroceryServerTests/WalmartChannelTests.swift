@@ -10,7 +10,7 @@ struct WalmartChannelTests {
         try await withServer { server in
             let socket = try await TestSocket.connect(server.walmartURL)
             socket.send(.hello(.init(sessionId: "session-1", userId: "alice")))
-            #expect(try await socket.nextMessage() == .welcome(sessionId: "session-1", resumed: false, heartbeatMs: 30_000))
+            #expect(try await socket.nextMessage() == .welcome(sessionId: "session-1", resumed: false, heartbeatMs: 30_000, messageRate: MessageRate(perSecond: 100, burst: 200)))
             socket.send(.nlpQuery(id: "q1", text: "add 2 gallons of milk"))
             #expect(try await socket.nextMessage() == .ack(id: "q1"))
             guard case .nlpResult(let id, let result) = try await socket.nextMessage() else { throw TestFailure("expected nlp.result") }
@@ -31,12 +31,12 @@ struct WalmartChannelTests {
             for expected in [false, true] {
                 let socket = try await TestSocket.connect(server.walmartURL)
                 socket.send(.hello(.init(sessionId: "again", userId: "alice")))
-                #expect(try await socket.nextMessage() == .welcome(sessionId: "again", resumed: expected, heartbeatMs: 30_000))
+                #expect(try await socket.nextMessage() == .welcome(sessionId: "again", resumed: expected, heartbeatMs: 30_000, messageRate: MessageRate(perSecond: 100, burst: 200)))
                 try await socket.close()
             }
             let fresh = try await TestSocket.connect(server.walmartURL)
             fresh.send(.hello(.init(sessionId: nil, userId: "alice")))
-            guard case .welcome(let made, false, _) = try await fresh.nextMessage() else { throw TestFailure("expected welcome") }
+            guard case .welcome(let made, false, _, _) = try await fresh.nextMessage() else { throw TestFailure("expected welcome") }
             #expect(UUID(uuidString: made) != nil)
             try await fresh.close()
         }

@@ -87,7 +87,7 @@ struct UpdateTests {
     @Test("client events update states, cart (never older), queue and log")
     func events() {
         var model = sampleModel()
-        _ = update(&model, .client(.state(channel: "grocery", .waiting(attempt: 2, retryAt: .seconds(10), lastError: "closed with 1001"))), now: .seconds(8))
+        _ = update(&model, .client(.state(channel: "grocery", .waiting(attempt: 2, retryAt: .seconds(10), lastError: .closed(code: 1001, reason: "")))), now: .seconds(8))
         #expect(model.isCountingDown)
         #expect(model.log.last?.text == "grocery closed with 1001; retry 2/10 in 2.0 s")
         _ = update(&model, .client(.cart(CartSnapshot(version: 2, items: [], total: 0))), now: .zero)

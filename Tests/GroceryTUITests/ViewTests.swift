@@ -42,7 +42,7 @@ struct ViewTests {
     @Test("waiting: the countdown is computed from retryAt and now")
     func waiting() throws {
         var model = sampleModel()
-        model.grocery = .waiting(attempt: 3, retryAt: .milliseconds(12_300), lastError: "connection refused")
+        model.grocery = .waiting(attempt: 3, retryAt: .milliseconds(12_300), lastError: .cannotConnect(detail: "connection refused"))
         let early = view(model, now: .seconds(10), size: size)
         try Golden.check(early.text, "waiting.txt", in: goldenFolder)
         let later = view(model, now: .seconds(11), size: size)
@@ -54,7 +54,7 @@ struct ViewTests {
     @Test("failed after giving up")
     func failed() throws {
         var model = sampleModel()
-        model.walmart = .failed(reason: "gave up after 10 attempts: connection refused", attempts: 10)
+        model.walmart = .failed(reason: .gaveUp(attempts: 10, last: .cannotConnect(detail: "connection refused")), attempts: 10)
         model.queued = 2
         try Golden.check(view(model, now: .seconds(60), size: size).text, "failed.txt", in: goldenFolder)
     }
@@ -69,7 +69,7 @@ struct ViewTests {
     @Test("monochrome: no colour anywhere, and the states still read in words and symbols")
     func monochrome() throws {
         var model = sampleModel()
-        model.grocery = .waiting(attempt: 1, retryAt: .seconds(2), lastError: "x")
+        model.grocery = .waiting(attempt: 1, retryAt: .seconds(2), lastError: .cannotConnect(detail: "x"))
         let screen = view(model, now: .seconds(1), size: size, colors: false)
         #expect(screen.rows.allSatisfy { $0.allSatisfy { $0.style.color == .normal } })
         #expect(screen.text == view(model, now: .seconds(1), size: size, colors: true).text)

@@ -56,7 +56,7 @@ struct ServeCommandTests {
         let second = try await ServeProcess.start(["--db", database])
         let after = try await TestSocket.connect(second.groceryURL)
         after.send(.hello(.init(sessionId: "s", userId: "rita")))
-        #expect(try await after.nextMessage() == .welcome(sessionId: "s", resumed: true, heartbeatMs: 30_000))
+        #expect(try await after.nextMessage() == .welcome(sessionId: "s", resumed: true, heartbeatMs: 30_000, messageRate: MessageRate(perSecond: 100, burst: 200)))
         guard case .cart(let kept) = try await after.nextMessage() else { throw TestFailure("expected cart") }
         #expect(kept.items.first?.quantity == 2)
         after.send(.cart(add))  // the client resends what it never saw acknowledged

@@ -133,7 +133,7 @@ struct TUIEndToEndTests {
     func unknownTerm() async throws {
         let tmux = TmuxSession()
         defer { tmux.kill() }
-        try await tmux.start("TERM=no-such-terminal \(GroceryProcess.executable.path) --walmart-url ws://127.0.0.1:9/ws --grocery-url ws://127.0.0.1:9/ws --queue-file /dev/null/x; echo EXIT=$?; sleep 60")
+        try await tmux.start("TERM=no-such-terminal \(GroceryProcess.executable.path) --walmart-url ws://127.0.0.1:9/ws --grocery-url ws://127.0.0.1:9/ws --queue-file \(FileManager.default.temporaryDirectory.path)/grocery-term-\(UUID().uuidString).json; echo EXIT=$?; sleep 60")
         let screen = try await tmux.waitFor("the exit") { $0.contains("EXIT=") }
         #expect(screen.contains("unknown terminal type TERM=no-such-terminal"))
         #expect(screen.contains("EXIT=2"))

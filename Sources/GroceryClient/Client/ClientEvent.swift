@@ -14,6 +14,9 @@ public enum ClientEvent: Sendable, Equatable {
     case delivered(id: String)
     /// A checkout recorded an order.
     case order(id: String, orderId: Int, total: Double)
+    /// The server refused a message (or it cannot be sent): it left the queue for the
+    /// rejected record, where the user can see it; it will not be sent again.
+    case rejected(id: String, code: String, message: String)
     /// Something went wrong that the user should see.
     case error(code: String, message: String)
 }

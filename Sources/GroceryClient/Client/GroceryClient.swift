@@ -2,10 +2,14 @@ import Foundation
 import GroceryProtocol
 
 /// The client core every front end shares: the walmart and grocery channels, the
-/// persistent outbound queue, and delivery (DESIGN §4). A query is queued, sent when
-/// the walmart channel is up, and leaves the queue with its `nlp.result`; the cart
-/// messages the result asks for are queued and sent on the grocery channel and leave
-/// with their `ack`. After every welcome what is still queued is sent again, in order.
+/// persistent outbound queue, and delivery (DESIGN §4).
+///
+/// A query is queued, then sent by the walmart channel's sender when that channel is
+/// up, and leaves the queue with its `nlp.result`, in the same write that queues the
+/// cart messages the result asks for; those are sent by the grocery channel's sender
+/// and leave with their `ack`. After every welcome what is still queued is sent again,
+/// in order, paced to the rate the server announced. A message the server rejects is
+/// moved to the queue's rejected record instead of blocking the rest.
 public actor GroceryClient {
     /// Every event, for one consumer.
     public nonisolated let events: AsyncStream<ClientEvent>
@@ -16,19 +20,34 @@ public actor GroceryClient {
     public nonisolated let walmart: ReconnectingChannel
     /// The grocery channel.
     public nonisolated let grocery: ReconnectingChannel
+    /// Largest message sent: the server's frame limit (DESIGN §4).
+    public static let maxMessageBytes = 64 * 1024
+
     private let queue: OutboundQueue
+    private let clock: any ClientClock
     private let eventSink: AsyncStream<ClientEvent>.Continuation
     private var pumps: [Task<Void, Never>] = []
+    private var senderTasks: [Task<Void, Never>] = []
     private var started = false
+    private var senders: [QueuedMessage.Channel: Sender] = [:]
 
-    /// Builds the core; opens the queue file (throws when it cannot be read). Without a
-    /// `transport`, the real one, verifying `wss://` as `configuration.tls` says.
+    /// What one channel's sender knows: what went out on this connection, and its pace.
+    private struct Sender {
+        let wake: AsyncStream<Void>.Continuation
+        var sent: Set<String> = []
+        var pacer: Pacer
+    }
+
+    /// Builds the core; opens and locks the queue file (throws when it cannot be read or
+    /// another client has it). Without a `transport`, the real one, verifying `wss://`
+    /// as `configuration.tls` says.
     public init(
         configuration: ClientConfiguration, transport: (any Transport)? = nil,
         clock: any ClientClock = AnyClientClock(ContinuousClock()), random: SharedRandom = SharedRandom(),
         sessionId: String = UUID().uuidString
     ) throws(QueueError) {
         self.sessionId = sessionId
+        self.clock = clock
         queue = try OutboundQueue(file: configuration.queueFile, capacity: configuration.queueCapacity)
         let hello = ClientMessage.Hello(sessionId: sessionId, userId: configuration.userId, token: configuration.token)
         let transport = transport ?? NIOWebSocketTransport(tls: configuration.tls)
@@ -45,20 +64,28 @@ public actor GroceryClient {
     public func start() async {
         guard !started else { return }
         started = true
-        for channel in [walmart, grocery] {
-            pumps.append(Task { await self.pump(channel) })
-            await channel.start()
+        for kind in [QueuedMessage.Channel.walmart, .grocery] {
+            let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+            senders[kind] = Sender(wake: wake, pacer: Pacer(rate: nil, now: clock.now))
+            pumps.append(Task { await self.pump(kind) })
+            senderTasks.append(Task { await self.send(kind, wakes: wakes) })
+            await channel(kind).start()
         }
     }
 
-    /// Queues a query and sends it if the walmart channel is up; returns its id.
-    /// Throws ``QueueError/full(capacity:)`` when the queue is full: nothing is dropped silently.
+    /// Queues a query (it is sent when the walmart channel is up); returns its id.
+    /// Throws when it is too large to send or the queue is full or cannot be written:
+    /// nothing is dropped silently.
     @discardableResult
     public func submit(_ text: String) async throws(QueueError) -> String {
         let id = UUID().uuidString
         let message = QueuedMessage(id: id, channel: .walmart, text: ClientMessage.nlpQuery(id: id, text: text).encoded())
-        try enqueue(message)
-        try? await walmart.send(message.text)
+        let size = message.text.utf8.count
+        guard size <= Self.maxMessageBytes else { throw .tooLarge(bytes: size, limit: Self.maxMessageBytes) }
+        if try queue.append(message) {
+            eventSink.yield(.queued(id: id, depth: queue.count))
+        }
+        senders[.walmart]?.wake.yield()
         return id
     }
 
@@ -71,85 +98,180 @@ public actor GroceryClient {
     /// Messages waiting for a reply.
     public var pendingCount: Int { queue.count }
 
+    /// Messages that will never be delivered (rejected by the server, or too large).
+    public var rejected: [RejectedMessage] { queue.rejected }
+
     /// Closes both channels (1000) and stops; the queue stays on disk.
     public func close() async {
         await walmart.close()
         await grocery.close()
-        for pump in pumps { await pump.value }
-        pumps = []
+        for sender in senders.values { sender.wake.finish() }
+        for task in senderTasks { task.cancel() }  // a sender may be waiting for its pace
+        for task in senderTasks + pumps { await task.value }  // pumps end with their channel's events
+        (senderTasks, pumps) = ([], [])
         eventSink.finish()
     }
 
     // MARK: - Delivery
 
-    private func enqueue(_ message: QueuedMessage) throws(QueueError) {
-        if try queue.append(message) {
-            eventSink.yield(.queued(id: message.id, depth: queue.count))
-        }
+    private func channel(_ kind: QueuedMessage.Channel) -> ReconnectingChannel {
+        kind == .walmart ? walmart : grocery
     }
 
-    private func pump(_ channel: ReconnectingChannel) async {
+    private func pump(_ kind: QueuedMessage.Channel) async {
+        let channel = channel(kind)
         for await event in channel.events {
             switch event {
             case .state(let state):
                 eventSink.yield(.state(channel: channel.name, state))
-                if state.isConnected { await resend(on: channel) }
-            case .message(let message):
-                await handle(message, from: channel)
-            }
-        }
-    }
-
-    /// After a welcome, everything still queued for the channel goes out again, in order.
-    private func resend(on channel: ReconnectingChannel) async {
-        let kind: QueuedMessage.Channel = channel === walmart ? .walmart : .grocery
-        for message in queue.pending(on: kind) {
-            do { try await channel.send(message.text) } catch { return }  // dropped again: the next welcome resends
-        }
-    }
-
-    private func handle(_ message: ServerMessage, from channel: ReconnectingChannel) async {
-        switch message {
-        case .nlpResult(let id, let result):
-            _ = delivered(id)  // a result seen twice (resent after a drop) is shown again; its cart ids repeat
-            eventSink.yield(.result(id: id, result))
-            let (commands, skipped) = CartCommands.derive(queryID: id, result: result)
-            for phrase in skipped {
-                eventSink.yield(.error(code: "not_found", message: "no product matches \"\(phrase)\""))
-            }
-            for command in commands {
-                let queued = QueuedMessage(id: command.id, channel: .grocery, text: ClientMessage.cart(command).encoded())
-                do {
-                    try enqueue(queued)
-                    try? await grocery.send(queued.text)
-                } catch {
-                    eventSink.yield(.error(code: "queue", message: error.description))
+                if state.isConnected {
+                    senders[kind]?.sent = []  // a new connection: everything queued goes again
+                    senders[kind]?.wake.yield()
                 }
+            case .message(let message):
+                handle(message, on: kind)
             }
+        }
+    }
+
+    /// Sends what is queued and not yet sent on this connection, oldest first, no faster
+    /// than the server allows; sleeps until woken (a new message, a welcome, a refusal).
+    private func send(_ kind: QueuedMessage.Channel, wakes: AsyncStream<Void>) async {
+        let channel = channel(kind)
+        for await _ in wakes {
+            while let message = queue.pending(on: kind).first(where: { senders[kind]?.sent.contains($0.id) == false }) {
+                guard message.text.utf8.count <= Self.maxMessageBytes else {
+                    reject(message.id, code: "too_large", reason: "\(message.text.utf8.count) bytes; a server takes at most \(Self.maxMessageBytes)")
+                    continue
+                }
+                guard await channel.state.isConnected else { break }  // the next welcome wakes us
+                if let wait = senders[kind]?.pacer.take(now: clock.now) {
+                    do { try await clock.sleep(for: wait) } catch { return }
+                    continue  // the queue or the connection may have changed meanwhile
+                }
+                do {
+                    try await channel.send(message.text)
+                } catch {
+                    break
+                }
+                senders[kind]?.sent.insert(message.id)
+            }
+        }
+    }
+
+    private func handle(_ message: ServerMessage, on kind: QueuedMessage.Channel) {
+        switch message {
+        case .welcome(_, _, _, let rate):
+            senders[kind]?.pacer = Pacer(rate: rate, now: clock.now)
+        case .nlpResult(let id, let result):
+            eventSink.yield(.result(id: id, result))
+            answer(id, result)
         case .ack(let id):
-            if channel === grocery { _ = delivered(id) }
+            if kind == .grocery { delivered(id) }
         case .cart(let snapshot):
             eventSink.yield(.cart(snapshot))
         case .order(let id, let orderId, let total, _):
             eventSink.yield(.order(id: id, orderId: orderId, total: total))
-        case .error(let id, let code, let text):
-            if code == .rateLimited { return }  // stays queued; sent again after the next welcome
-            if let id { _ = delivered(id) }
-            eventSink.yield(.error(code: code.rawValue, message: text))
-        case .welcome, .pong, .reconnect:
+        case .error(let id?, let code, let text) where code == .rateLimited || code == .internalError:
+            // Stays queued; sent again after a pause (the server is busy or could not write).
+            senders[kind]?.sent.remove(id)
+            senders[kind]?.pacer.pause(until: clock.now + (code == .rateLimited ? Pacer.rateLimitPause : Pacer.busyPause))
+            senders[kind]?.wake.yield()
+            if code == .internalError { eventSink.yield(.error(code: code.rawValue, message: text)) }
+        case .error(let id?, let code, let text):
+            reject(id, code: code.rawValue, reason: text)
+        case .error(nil, let code, let text):
+            if code != .rateLimited { eventSink.yield(.error(code: code.rawValue, message: text)) }
+        case .pong, .reconnect:
             break
         }
     }
 
-    /// Takes a replied message off the queue; true when it was there.
-    private func delivered(_ id: String) -> Bool {
+    /// A query's result: in one write the query leaves and its cart messages join. A
+    /// result seen twice (resent after a drop) changes nothing the second time.
+    private func answer(_ id: String, _ result: NLPResult) {
+        let (commands, skipped) = CartCommands.derive(queryID: id, result: result)
+        let derived = commands.map { QueuedMessage(id: $0.id, channel: .grocery, text: ClientMessage.cart($0).encoded()) }
         do {
-            guard try queue.remove(id: id) else { return false }
+            guard try queue.answer(queryID: id, with: derived) else { return }
         } catch {
-            eventSink.yield(.error(code: "queue", message: error.description))
-            return false
+            // Not written: the query stays queued and is asked again after the next welcome.
+            eventSink.yield(.error(code: error.code, message: error.description))
+            return
         }
         eventSink.yield(.delivered(id: id))
-        return true
+        for phrase in skipped {
+            eventSink.yield(.error(code: "not_found", message: "no product matches \"\(phrase)\""))
+        }
+        for message in derived { eventSink.yield(.queued(id: message.id, depth: queue.count)) }
+        if !derived.isEmpty { senders[.grocery]?.wake.yield() }
+    }
+
+    /// Takes an acknowledged message off the queue.
+    private func delivered(_ id: String) {
+        do {
+            guard try queue.remove(id: id) else { return }
+        } catch {
+            eventSink.yield(.error(code: error.code, message: error.description))
+            return
+        }
+        eventSink.yield(.delivered(id: id))
+    }
+
+    private func reject(_ id: String, code: String, reason: String) {
+        do {
+            guard try queue.reject(id: id, code: code, reason: reason) else {
+                eventSink.yield(.error(code: code, message: reason))
+                return
+            }
+        } catch {
+            eventSink.yield(.error(code: error.code, message: error.description))
+            return
+        }
+        eventSink.yield(.rejected(id: id, code: code, message: reason))
+    }
+}
+
+/// A client-side token bucket a little inside the server's announced rate, so a burst
+/// of resends after a reconnect is accepted instead of refused (and, persisting, closed
+/// with 1008).
+struct Pacer: Sendable {
+    /// After a `rate_limited` refusal, no send for this long.
+    static let rateLimitPause: Duration = .milliseconds(250)
+    /// After an `internal_error`, no send for this long.
+    static let busyPause: Duration = .seconds(1)
+    /// Without an announcement (an older server): this many a second, in bursts of as many.
+    static let unannounced = MessageRate(perSecond: 20, burst: 20)
+
+    private let interval: Duration
+    private let burst: Int
+    private var tokens: Double
+    private var updated: Duration
+    private var pausedUntil: Duration = .zero
+
+    init(rate: MessageRate?, now: Duration) {
+        let rate = rate ?? Self.unannounced
+        // 80 % of the rate and half the burst: pings and other senders share the budget.
+        interval = .seconds(1 / max(rate.perSecond * 0.8, 0.1))
+        burst = max(rate.burst / 2, 1)
+        tokens = Double(burst)
+        updated = now
+    }
+
+    /// Takes one send; nil when it may go now, else how long to wait first.
+    mutating func take(now: Duration) -> Duration? {
+        if now < pausedUntil { return pausedUntil - now }
+        tokens = min(Double(burst), tokens + max(.zero, now - updated) / interval)
+        updated = now
+        guard tokens >= 1 else { return interval * (1 - tokens) }
+        tokens -= 1
+        return nil
+    }
+
+    /// No send before `deadline`; the bucket starts empty after it.
+    mutating func pause(until deadline: Duration) {
+        pausedUntil = max(pausedUntil, deadline)
+        tokens = 0
+        updated = deadline
     }
 }

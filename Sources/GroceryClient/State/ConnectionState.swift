@@ -8,9 +8,9 @@ public enum ConnectionState: Sendable, Equatable {
     /// Welcome received at `since`; `rtt` of the last heartbeat, once there was one.
     case connected(since: Duration, rtt: Duration?)
     /// Waiting to make reconnect attempt `attempt` at `retryAt` (clock time) after `lastError`.
-    case waiting(attempt: Int, retryAt: Duration, lastError: String)
+    case waiting(attempt: Int, retryAt: Duration, lastError: ConnectionProblem)
     /// Gave up or was refused; nothing retries until the user asks.
-    case failed(reason: String, attempts: Int)
+    case failed(reason: ConnectionProblem, attempts: Int)
     /// Closed by the user.
     case closed
 

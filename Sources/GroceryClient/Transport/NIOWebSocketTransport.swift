@@ -30,7 +30,7 @@ public struct NIOWebSocketTransport: Transport {
 
     public func connect(to url: String) async throws(TransportError) -> any TransportConnection {
         guard let parsed = URLComponents(string: url), let host = parsed.host, let scheme = parsed.scheme, ["ws", "wss"].contains(scheme) else {
-            throw .permanent("unsupported URL \(url) (expected ws:// or wss://host:port/path)")
+            throw .unsupportedURL("unsupported URL \(url) (expected ws:// or wss://host:port/path)")
         }
         let secure = scheme == "wss"
         let port = parsed.port ?? (secure ? 443 : 80)
@@ -38,7 +38,7 @@ public struct NIOWebSocketTransport: Transport {
         do {
             sslContext = secure ? try tls.sslContext() : nil
         } catch {
-            throw .permanent(error.message)
+            throw .tls(error.message)
         }
         let path = (parsed.percentEncodedPath.isEmpty ? "/" : parsed.percentEncodedPath) + (parsed.percentEncodedQuery.map { "?" + $0 } ?? "")
         let response = ResponseHead()
@@ -80,7 +80,7 @@ public struct NIOWebSocketTransport: Transport {
             throw error
         } catch {
             opened.close()
-            if let reason = Self.permanentTLSFailure(error, host: host) { throw .permanent(reason) }
+            if let reason = Self.permanentTLSFailure(error, host: host) { throw .tls(reason) }
             throw .connectFailed(Self.describe(error))
         }
     }

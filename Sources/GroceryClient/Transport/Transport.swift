@@ -32,9 +32,11 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     case refused(status: Int, retryAfter: Duration?)
     /// TCP connect or the handshake failed (worth retrying).
     case connectFailed(String)
-    /// Retrying cannot help: TLS refused the server (an untrusted certificate, a wrong
-    /// name) or could not be set up, or the URL is not one this transport speaks.
-    case permanent(String)
+    /// TLS refused the server (an untrusted certificate, a wrong name, no TLS there) or
+    /// could not be set up: retrying cannot help.
+    case tls(String)
+    /// The URL is not one this transport speaks.
+    case unsupportedURL(String)
     /// The connection is closed.
     case closed
 
@@ -42,7 +44,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .refused(let status, let retryAfter):
             "upgrade refused with HTTP \(status)" + (retryAfter.map { ", retry after \($0.wholeMilliseconds) ms" } ?? "")
-        case .connectFailed(let reason), .permanent(let reason): reason
+        case .connectFailed(let reason), .tls(let reason), .unsupportedURL(let reason): reason
         case .closed: "connection closed"
         }
     }

@@ -1,7 +1,8 @@
 /// A message the server sends (DESIGN §4).
 public enum ServerMessage: Sendable, Equatable {
-    /// Answer to `hello`.
-    case welcome(sessionId: String, resumed: Bool, heartbeatMs: Int)
+    /// Answer to `hello`; `messageRate` is the most the server accepts from this
+    /// connection (nil: no limit announced), so a client can pace what it resends.
+    case welcome(sessionId: String, resumed: Bool, heartbeatMs: Int, messageRate: MessageRate? = nil)
     /// The message with this id is durably recorded.
     case ack(id: String)
     /// The NLP answer to `nlp.query`.
@@ -16,6 +17,20 @@ public enum ServerMessage: Sendable, Equatable {
     case error(id: String?, code: ErrorCode, message: String)
     /// The server is going away: reconnect after at least this long.
     case reconnect(retryAfterMs: Int)
+}
+
+/// How fast a connection may send: `perSecond` on average, `burst` at once (a token bucket).
+public struct MessageRate: Sendable, Equatable {
+    /// Messages per second, on average.
+    public var perSecond: Double
+    /// Messages at once, after a pause.
+    public var burst: Int
+
+    /// A rate.
+    public init(perSecond: Double, burst: Int) {
+        self.perSecond = perSecond
+        self.burst = burst
+    }
 }
 
 /// The cart as the server holds it; money in dollars with two places, computed in cents.

@@ -142,11 +142,15 @@ extension ServerMessage {
         var json = JSONWriter()
         json.object { json in
             switch self {
-            case .welcome(let sessionId, let resumed, let heartbeatMs):
+            case .welcome(let sessionId, let resumed, let heartbeatMs, let rate):
                 json.field("type", "welcome")
                 json.field("sessionId", sessionId)
                 json.field("resumed", resumed)
                 json.field("heartbeatMs", heartbeatMs)
+                if let rate {
+                    json.field("messagesPerSecond", rate.perSecond)
+                    json.field("messageBurst", rate.burst)
+                }
             case .ack(let id):
                 json.field("type", "ack")
                 json.field("id", id)
@@ -190,7 +194,11 @@ extension ServerMessage {
         switch type {
         case "welcome":
             guard let session = object["sessionId"] as? String else { return nil }
-            return .welcome(sessionId: session, resumed: object["resumed"] as? Bool ?? false, heartbeatMs: object["heartbeatMs"] as? Int ?? 0)
+            let rate = (object["messagesPerSecond"] as? NSNumber).map { perSecond in
+                MessageRate(perSecond: perSecond.doubleValue, burst: (object["messageBurst"] as? NSNumber)?.intValue ?? 1)
+            }
+            return .welcome(
+                sessionId: session, resumed: object["resumed"] as? Bool ?? false, heartbeatMs: object["heartbeatMs"] as? Int ?? 0, messageRate: rate)
         case "ack":
             return id.map { .ack(id: $0) }
         case "nlp.result":

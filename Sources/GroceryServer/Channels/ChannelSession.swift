@@ -49,10 +49,10 @@ struct ChannelSession: Sendable {
         }
         if let wait = bucket.take(now: .now) {
             strikes += 1
+            // The error goes out before a closing 1008 too, so the client knows the close means "slow down".
+            connection.send(.error(id: decoded.id, code: .rateLimited, message: "too many messages; retry in \(max(wait.wholeMilliseconds, 1)) ms"))
             if strikes >= context.configuration.limits.strikesBeforeClose {
                 connection.close(.policyViolation, reason: "message rate limit exceeded")
-            } else {
-                connection.send(.error(id: decoded.id, code: .rateLimited, message: "too many messages; retry in \(max(wait.wholeMilliseconds, 1)) ms"))
             }
             return nil
         }
@@ -109,7 +109,7 @@ struct ChannelSession: Sendable {
         let resumed = context.store.noteSession(sessionId)
         userId = user
         context.registry.setUser(user, for: connection)
-        connection.send(.welcome(sessionId: sessionId, resumed: resumed, heartbeatMs: context.configuration.heartbeatMs))
+        connection.send(.welcome(sessionId: sessionId, resumed: resumed, heartbeatMs: context.configuration.heartbeatMs, messageRate: context.messageRate))
         return .record(sessionId: sessionId, userId: user)
     }
 

@@ -1,3 +1,4 @@
+import GroceryProtocol
 import GroceryNLP
 import Logging
 
@@ -9,4 +10,13 @@ struct ServerContext: Sendable {
     let registry: ConnectionRegistry
     let logger: Logger
     let started = ContinuousClock.now
+}
+
+extension ServerContext {
+    /// What a welcome announces of the per-connection message limit (nil when unlimited).
+    var messageRate: MessageRate? {
+        let limits = configuration.limits
+        guard limits.messagesPerSecond > 0 else { return nil }
+        return MessageRate(perSecond: limits.messagesPerSecond, burst: Int(limits.messageBurst))
+    }
 }

@@ -26,6 +26,13 @@ enum Format {
         return "\(two(total / 60 % 60)):\(two(total % 60))"
     }
 
+    /// A failed channel's reason for the status row: giving up is said briefly (the log
+    /// has the last problem).
+    static func failure(_ reason: ConnectionProblem) -> String {
+        if case .gaveUp(let attempts, _) = reason { return "gave up after \(attempts) attempts" }
+        return "failed: \(reason)"
+    }
+
     /// The words for a channel state, as the status row shows them.
     static func state(_ state: ConnectionState, now: Duration, maxAttempts: Int) -> (symbol: String, text: String, color: Style.Color) {
         switch state {
@@ -38,7 +45,7 @@ enum Format {
         case .waiting(let attempt, let retryAt, _):
             ("◌", "reconnecting in \(seconds((retryAt - now).seconds)) (attempt \(attempt)/\(maxAttempts)) · Ctrl-R retry now", .yellow)
         case .failed(let reason, _):
-            ("✖", (reason.hasPrefix("gave up") ? reason.split(separator: ":").first.map(String.init) ?? reason : "failed: \(reason)") + " · Ctrl-R to retry", .red)
+            ("✖", failure(reason) + " · Ctrl-R to retry", .red)
         case .closed:
             ("○", "closed", .normal)
         }

@@ -87,6 +87,9 @@ private func apply(_ event: ClientEvent, to model: inout Model, now: Duration) {
         model.note("delivered", at: now, tone: .green)
     case .order(_, let orderId, let total):
         model.note("order #\(orderId) placed: \(Format.money(total))", at: now, tone: .green)
+    case .rejected(_, let code, let message):
+        model.queued = max(0, model.queued - 1)
+        model.note("not sent (\(code)): \(message)", at: now, tone: .red)
     case .error(let code, let message):
         model.note("\(code): \(message)", at: now, tone: .red)
     }

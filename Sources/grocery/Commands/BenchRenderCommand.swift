@@ -80,7 +80,7 @@ struct BenchRenderCommand: ParsableCommand {
         }
         model.cart = CartSnapshot(version: 42, items: catalog, total: 238.8)
         model.walmart = .connected(since: .zero, rtt: .milliseconds(2))
-        model.grocery = .waiting(attempt: 3, retryAt: .seconds(3600), lastError: "connection refused")
+        model.grocery = .waiting(attempt: 3, retryAt: .seconds(3600), lastError: .cannotConnect(detail: "connection refused (is the server running?)"))
         let product = ProductSummary(id: "milk", name: "Great Value Whole Milk", price: 3.48, size: "1 gal", category: "dairy")
         model.lastResult = NLPResult(text: "add 2 gallons of milk", intent: .add, confidence: 0.95,
                                      items: [NLPItem(phrase: "milk", quantity: 2, unit: .gallon, product: product, alternatives: [product, product])])

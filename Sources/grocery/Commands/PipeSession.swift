@@ -22,10 +22,10 @@ struct PipeSession {
         let inputDone = Mutex(false)
         let input = Task { [core, printer] in
             for await line in StandardInput.lines() {
-                do {
+                do throws(QueueError) {
                     try await core.submit(line)
                 } catch {
-                    printer.printError(code: "queue_full", message: "\(error)")
+                    printer.printError(code: error.code, message: error.description)
                 }
             }
             inputDone.withLock { $0 = true }
@@ -72,8 +72,8 @@ final class PipePrinter: Sendable {
             case .connecting(let attempt): fields.append(("attempt", attempt))
             case .connected(_, let rtt): if let rtt { fields.append(("rttMs", rtt.seconds * 1000)) }
             case .waiting(let attempt, let retryAt, let lastError):
-                fields += [("attempt", attempt), ("delayMs", max(0, (retryAt - Self.clockNow()).wholeMilliseconds)), ("reason", lastError)]
-            case .failed(let reason, let attempts): fields += [("attempt", attempts), ("reason", reason)]
+                fields += [("attempt", attempt), ("delayMs", max(0, (retryAt - Self.clockNow()).wholeMilliseconds)), ("reason", lastError.description)]
+            case .failed(let reason, let attempts): fields += [("attempt", attempts), ("reason", reason.description)]
             default: break
             }
         case .result(let id, let result):
@@ -86,6 +86,8 @@ final class PipePrinter: Sendable {
             fields = [("event", "delivered"), ("id", id)]
         case .order(let id, let orderId, let total):
             fields = [("event", "order"), ("id", id), ("orderId", orderId), ("total", total)]
+        case .rejected(let id, let code, let message):
+            fields = [("event", "rejected"), ("id", id), ("code", code), ("message", message)]
         case .error(let code, let message):
             fields = [("event", "error"), ("code", code), ("message", message)]
         }
