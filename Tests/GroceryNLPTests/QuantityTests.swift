@@ -80,4 +80,17 @@ struct QuantityTests {
         #expect(result.items.first?.quantity == 1)
         #expect(result.items.last?.unit == .head)
     }
+
+    @Test(
+        "scientific notation is one number: what is out of range is refused, never read as its exponent",
+        arguments: [("add 1e-400 milk", 0.0), ("add 2e3 milk", 2000), ("add 1E-5 milk", 0.00001), ("add 1.5e1 limes", 15), ("add 1e+2 limes", 100)])
+    func scientific(_ text: String, _ expected: Double) throws {
+        let result = parser.parse(text)
+        #expect(result.items.count == 1, "\(text): \(result.items.map(\.phrase))")
+        let item = try #require(result.items.first)
+        #expect(item.quantity == expected, "\(text)")
+        #expect(item.product != nil, "\(text)")
+        let refused = !(expected > 0 && expected <= NLPResult.maxQuantity)
+        #expect((result.error?.code == .invalidQuantity) == refused, "\(text): \(String(describing: result.error))")
+    }
 }

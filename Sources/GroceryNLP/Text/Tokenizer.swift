@@ -38,6 +38,8 @@ enum Tokenizer {
             case "$":
                 flush()
                 moneyPending = true
+            case _ where (scalar == "-" || scalar == "+") && isDigit(next) && isMantissa(word):
+                append(scalar, to: &word)  // "1e-400": one number, never "1e" and "400"
             case "-" where word.isEmpty && isDigit(next) && !isWordScalar(previous ?? " "):
                 negativePending = true
             case ",", ";", ":", "\n", "\r":
@@ -148,9 +150,25 @@ enum Tokenizer {
         tokens.append(Token(text: word))
     }
 
-    /// "2", "2.5", "1/2", "1.5/3" (digits only, at most one dot per part).
+    /// Digits (a dot among them) then `e`: the start of a number in scientific notation.
+    private static func isMantissa(_ word: [UInt8]) -> Bool {
+        guard word.count >= 2, word.last == UInt8(ascii: "e"), let first = word.first, first >= 48, first <= 57 else { return false }
+        return word.dropLast().allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 46 }
+    }
+
+    /// "2", "2.5", "1/2", "1.5/3" (digits only, at most one dot per part), and "2e3",
+    /// "1e-400" (scientific notation; what underflows is 0, which no quantity may be).
     static func number(_ text: String) -> Double? {
         guard let first = text.utf8.first, first >= 48, first <= 57 else { return nil }
+        if let e = text.firstIndex(of: "e") {
+            let mantissa = text[..<e]
+            var exponent = text[text.index(after: e)...]
+            if exponent.first == "-" || exponent.first == "+" { exponent = exponent.dropFirst() }
+            guard !exponent.isEmpty, exponent.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+                mantissa.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 })
+            else { return nil }
+            return Double(text) ?? 0
+        }
         if let slash = text.firstIndex(of: "/") {
             guard let top = Double(text[..<slash]), let bottom = Double(text[text.index(after: slash)...]) else { return nil }
             return top / bottom  // 1/0 is +inf and is refused as a quantity later

@@ -5,11 +5,21 @@ import Foundation
 struct EnvironmentOption {
     var environment: [String: String]
 
+    /// One declaration per option: `parse` validates the flag (as its text) exactly as it
+    /// validates the variable, so `--heartbeat-ms 0` is refused like `GROCERY_HEARTBEAT_MS=0`.
     func value<T>(_ flag: T?, _ name: String, default fallback: T, parse: (String) -> T?) throws -> T {
-        if let flag { return flag }
+        if let flag {
+            guard let parsed = parse("\(flag)") else { throw ValidationError("\(Self.flagName(name)) \(flag) is not a valid value") }
+            return parsed
+        }
         guard let text = environment[name], !text.isEmpty else { return fallback }
         guard let parsed = parse(text) else { throw ValidationError("\(name)=\(text) is not a valid value") }
         return parsed
+    }
+
+    /// The flag of a variable: GROCERY_HEARTBEAT_MS → --heartbeat-ms.
+    static func flagName(_ variable: String) -> String {
+        "--" + variable.dropFirst("GROCERY_".count).lowercased().replacingOccurrences(of: "_", with: "-")
     }
 
     func value<T: LosslessStringConvertible>(_ flag: T?, _ name: String, default fallback: T) throws -> T {

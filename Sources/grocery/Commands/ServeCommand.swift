@@ -182,6 +182,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    private static func port(_ text: String) -> Int? { Int(text) }
-    private static func positive(_ text: String) -> Double? { Double(text).flatMap { $0 > 0 ? $0 : nil } }
+    private static func port(_ text: String) -> Int? { Int(text).flatMap { (0...65_535).contains($0) ? $0 : nil } }
+    private static func positive(_ text: String) -> Double? { Double(text).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } }
 }
