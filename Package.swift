@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "groceryTests",
             dependencies: [
-                "grocery", "GroceryProtocol", "GroceryServer", "GroceryTestSupport",
+                "grocery", "GroceryProtocol", "GroceryNLP", "GroceryServer", "GroceryTestSupport",
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             exclude: ["Golden"]

@@ -295,7 +295,7 @@ public final class HostilePeer: Sendable {
 
         /// base64(SHA-1(key + the RFC 6455 GUID)).
         private static func accept(for key: String) -> String {
-            let digest = Insecure.SHA1.hash(data: Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC11D5B").utf8))
+            let digest = Insecure.SHA1.hash(data: Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))
             return Data(digest).base64EncodedString()
         }
     }

@@ -27,6 +27,26 @@ struct CommandLineTests {
         #expect(outcome.stdout.isEmpty)
     }
 
+    @Test(
+        "a flag is refused exactly where its variable is: one declaration per option",
+        arguments: [
+            (["pipe", "--heartbeat-ms", "0"], "GROCERY_HEARTBEAT_MS", "0", "--heartbeat-ms"),
+            (["pipe", "--max-attempts", "-1"], "GROCERY_MAX_ATTEMPTS", "-1", "--max-attempts"),
+            (["pipe", "--jitter", "2"], "GROCERY_JITTER", "2", "--jitter"),
+            (["serve", "--shutdown-grace", "-1"], "GROCERY_SHUTDOWN_GRACE", "-1", "--shutdown-grace"),
+            (["serve", "--walmart-port", "70000"], "GROCERY_WALMART_PORT", "70000", "--walmart-port"),
+        ])
+    func flagValidation(_ flag: [String], _ variable: String, _ value: String, _ name: String) async throws {
+        // Were the value accepted, serve would listen: on free ports, stopped by the watchdog.
+        let base = flag[0] == "serve" ? ["serve", "--db", ":memory:", "--grocery-port", "0"] : [flag[0], "--queue-file", PipeCommandTests.scratch().appendingPathComponent("q.json").path]
+        let byFlag = try await GroceryProcess.run(base + flag.dropFirst(), stdin: Data(), timeout: .seconds(20))
+        #expect(byFlag.status == 2, "\(flag): \(byFlag.stderr)")
+        #expect(byFlag.stderr.contains(name), "\(flag): \(byFlag.stderr)")
+        let byVariable = try await GroceryProcess.run(base, stdin: Data(), environment: [variable: value], timeout: .seconds(20))
+        #expect(byVariable.status == 2, "\(variable)=\(value): \(byVariable.stderr)")
+        #expect(byVariable.stderr.contains(variable), "\(variable): \(byVariable.stderr)")
+    }
+
     @Suite("grocery nlp")
     struct NLP {
         @Test("--json prints one NLPResult line")

@@ -26,21 +26,29 @@ enum GroceryProcess {
     /// Runs the binary to completion. The waiting happens on a thread of its own: blocking
     /// one of Swift concurrency's few threads would starve the tests running beside.
     static func run(
-        _ arguments: [String], stdin: Data? = nil, directory: URL? = nil, environment extra: [String: String] = [:]
+        _ arguments: [String], stdin: Data? = nil, directory: URL? = nil, environment extra: [String: String] = [:],
+        timeout: Duration = .seconds(120)
     ) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result { try runBlocking(arguments, stdin: stdin, directory: directory, environment: extra) })
+                continuation.resume(with: Result {
+                    try runBlocking(arguments, stdin: stdin, directory: directory, environment: extra, timeout: timeout)
+                })
             }.start()
         }
     }
 
     private static func runBlocking(
-        _ arguments: [String], stdin: Data?, directory: URL?, environment extra: [String: String]
+        _ arguments: [String], stdin: Data?, directory: URL?, environment extra: [String: String], timeout: Duration
     ) throws -> Outcome {
         let launch = Launch(arguments, environment: extra, directory: directory)
         let (process, input, output, errors) = (launch.process, launch.stdin, launch.stdout, launch.stderr)
         try process.run()
+        // A watchdog, not a delay: a process that hangs is killed, and the test sees status 137.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + Double(timeout.components.seconds), execute: watchdog)
+        defer { watchdog.cancel() }
         // Write input while output is read, so neither side can fill a pipe and stall.
         let writer = Thread {
             if let stdin { input.fileHandleForWriting.write(stdin) }

@@ -64,7 +64,7 @@ public struct ChannelMachine: Sendable {
         case cancel(Timer)
         /// The state changed to this.
         case emit(ConnectionState)
-        /// A server message for the client (after welcome; pongs stay here).
+        /// A server message for the client (the welcome, then what follows it; pongs stay here).
         case deliver(ServerMessage)
     }
 
@@ -181,6 +181,7 @@ public struct ChannelMachine: Sendable {
             // pongs) waits for the connect timeout.
             switch message {
             case .welcome?:
+                actions.append(.deliver(message!))  // before `connected`: the client reads the announced rate first
                 socket?.phase = .open
                 disarm(.connectTimeout, &actions)
                 rateLimitWarned = false

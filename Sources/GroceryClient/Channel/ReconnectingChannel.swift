@@ -5,7 +5,8 @@ import GroceryProtocol
 public enum ChannelEvent: Sendable, Equatable {
     /// The state changed.
     case state(ConnectionState)
-    /// A message from the server (after `welcome`; pongs are consumed by the heartbeat).
+    /// A message from the server: the `welcome` (just before the `connected` state), then
+    /// what follows it; pongs are consumed by the heartbeat.
     case message(ServerMessage)
 }
 
