@@ -104,4 +104,29 @@ struct QueueGuaranteeTests {
             _ = try await server.exitStatus(within: .seconds(5))
         }
     }
+
+    @Test("a server silent after the upgrade: pipe gives each attempt the connect timeout and exits at EOF + drain timeout (1), or 3 when out of attempts")
+    func silentServer() async throws {
+        let folder = PipeCommandTests.scratch()
+        let peer = try await HostilePeer.start(.upgradeThenSilence)
+        let urls = PipeCommandTests.urls(peer.port, peer.port)
+        let fast = ["--connect-timeout-ms", "300", "--initial-delay-ms", "100", "--max-delay-ms", "100"]
+        let draining = try PipeProcess(urls + fast + ["--drain-timeout-ms", "1000", "--queue-file", folder.appendingPathComponent("a.json").path])
+        draining.send("add milk")
+        draining.endInput()
+        #expect(try await draining.exitStatus(within: .seconds(20)) == 1)
+        #expect(draining.events.contains { ($0["reason"] as? String)?.contains("connect timeout") == true })
+        let givingUp = try PipeProcess(urls + fast + ["--max-attempts", "2", "--queue-file", folder.appendingPathComponent("b.json").path])
+        #expect(try await givingUp.exitStatus(within: .seconds(20)) == 3)
+        try await eventually { peer.openNow == 0 }
+        try await peer.stop()
+    }
+
+    private func eventually(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw TestFailure("not within 20 s") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
 }
