@@ -31,7 +31,8 @@ struct PipeCommand: AsyncParsableCommand {
         do {
             core = try GroceryClient(configuration: configuration, clock: processClock)
         } catch {
-            throw ValidationError(error.description)
+            Output.standardError("grocery: \(error.description)\n")  // not a usage error: no usage text
+            throw ExitCode.usage
         }
         let printer = PipePrinter()
         let outcome = await PipeSession(core: core, printer: printer, drainTimeout: .milliseconds(drain)).run()

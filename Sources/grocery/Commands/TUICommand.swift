@@ -52,7 +52,8 @@ struct TUICommand: AsyncParsableCommand {
             core = try GroceryClient(configuration: configuration, clock: clock)
         } catch {
             await embedded?.stop()
-            throw ValidationError(error.description)
+            Output.standardError("grocery: \(error.description)\n")  // not a usage error: no usage text
+            throw ExitCode.usage
         }
         var model = Model(
             user: configuration.userId, session: core.sessionId, serverNote: note, maxAttempts: configuration.channel.policy.maxAttempts,
