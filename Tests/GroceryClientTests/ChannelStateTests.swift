@@ -81,6 +81,38 @@ struct ChannelStateTests {
         await harness.finish()
     }
 
+    @Test("retry while a connect is still in progress does nothing: one attempt, no second socket")
+    func retryWhileConnecting() async throws {
+        let harness = Harness()
+        harness.transport.script([.hang], then: .accept)
+        await harness.channel.start()
+        try await harness.advance(until: { harness.transport.hanging == 1 }, step: .milliseconds(1))
+        for _ in 0..<5 { await harness.channel.retryNow() }
+        #expect(harness.transport.attempts == 1)
+        #expect(await harness.channel.state == .connecting(attempt: 0))
+        await harness.finish()
+        #expect(harness.transport.hanging == 0)
+    }
+
+    @Test("manual retry from waiting and from failed never leaves two sockets open")
+    func retryKeepsOneSocket() async throws {
+        let harness = Harness()
+        await harness.channel.start()
+        _ = try await harness.state { $0.isConnected }
+        harness.transport.last?.drop(code: 1011)
+        _ = try await harness.state { if case .waiting = $0 { true } else { false } }
+        await harness.channel.retryNow()
+        _ = try await harness.state { $0.isConnected }
+        harness.transport.last?.drop(code: 4401)
+        _ = try await harness.state { if case .failed = $0 { true } else { false } }
+        await harness.channel.retryNow()
+        _ = try await harness.state { $0.isConnected }
+        #expect(harness.transport.attempts == 3)
+        #expect(harness.transport.maxOpen == 1)
+        #expect(harness.transport.openCount == 1)
+        await harness.finish()
+    }
+
     @Test(
         "server signals: 403 and close 1008/4401/4403 fail at once; 1001/1006/1011/1012/1013 reconnect",
         arguments: [(1008 as UInt16, false), (4401, false), (4403, false), (1001, true), (1006, true), (1011, true), (1012, true), (1013, true)])
@@ -163,7 +195,7 @@ struct ChannelStateTests {
         await harness.channel.start()
         let state = try await harness.state { if case .failed = $0 { true } else { false } }
         #expect(state == .failed(reason: .helloRefused(code: "invalid_field", message: "bad user"), attempts: 0))
-        #expect(harness.transport.openCount == 0)
+        try await harness.advance(until: { harness.transport.openCount == 0 }, step: .milliseconds(1))  // dropped right behind the state
         await harness.finish()
     }
 
@@ -183,7 +215,7 @@ struct ChannelStateTests {
         })
         guard case .waiting(1, _, let error) = await harness.channel.state else { throw HarnessFailure("expected waiting") }
         #expect(error == .heartbeatTimeout(.seconds(10)))
-        #expect(harness.transport.openCount == 0)
+        try await harness.advance(until: { harness.transport.openCount == 0 }, step: .milliseconds(1))  // dropped right behind the state
         await harness.finish()
     }
 
