@@ -54,7 +54,8 @@ struct SecurityTests {
 
     @Test("upgrades over the per-IP rate get 429 with Retry-After")
     func upgradeRate() async throws {
-        try await withServer({ $0.limits.upgradesPerSecond = 0.2; $0.limits.upgradeBurst = 3 }) { server in
+        // Refill so slow (one upgrade per 1,000 s) that a loaded machine cannot earn a token back mid-test.
+        try await withServer({ $0.limits.upgradesPerSecond = 0.001; $0.limits.upgradeBurst = 3 }) { server in
             var statuses: [Int] = []
             var retryAfter: String?
             for _ in 0..<5 {

@@ -49,6 +49,27 @@ struct QueueGuaranteeTests {
         _ = try await server.exitStatus(within: .seconds(5))
     }
 
+    @Test("a queue left with a message too large to send (an older client's): it is rejected visibly, the rest is delivered")
+    func oversizeInQueueFile() async throws {
+        let folder = PipeCommandTests.scratch()
+        let queueFile = folder.appendingPathComponent("q.json")
+        let huge = ClientMessage.nlpQuery(id: "huge", text: "add " + String(repeating: "milk ", count: 14_000)).encoded()
+        let small = ClientMessage.nlpQuery(id: "small", text: "add 2 limes").encoded()
+        let entries: [[String: String]] = [["id": "huge", "channel": "walmart", "text": huge], ["id": "small", "channel": "walmart", "text": small]]
+        try JSONSerialization.data(withJSONObject: entries).write(to: queueFile)
+        let server = try await ServeProcess.start(["--db", ":memory:"])
+        let pipe = try PipeProcess(PipeCommandTests.urls(server.walmartPort, server.groceryPort) + ["--user-id", "max", "--queue-file", queueFile.path])
+        pipe.endInput()
+        #expect(try await pipe.exitStatus(within: .seconds(20)) == 0)
+        #expect(pipe.events.contains { $0.event == "rejected" && $0["id"] as? String == "huge" && $0["code"] as? String == "too_large" })
+        #expect(try await PipeCommandTests.cart(of: "max", port: server.groceryPort).items.map(\.quantity) == [2])
+        let kept = try JSONSerialization.jsonObject(with: Data(contentsOf: queueFile)) as? [String: Any]
+        #expect((kept?["rejected"] as? [[String: Any]])?.count == 1)
+        #expect((kept?["pending"] as? [Any])?.isEmpty == true)
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(5))
+    }
+
     @Test("300 queries queued offline drain against a server with its default limits: paced, never closed 1008, all applied once")
     func offlineQueueDrains() async throws {
         let folder = PipeCommandTests.scratch()
