@@ -6,6 +6,8 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 import NIOWebSocket
+import ServiceLifecycle
+import Synchronization
 
 /// One accepted TCP connection on either port: HTTP/1 for `/health` (through
 /// Hummingbird's router), or — after the ``UpgradeGate`` let it through — a WebSocket
@@ -73,9 +75,30 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
         }
     }
 
+    /// Serves the connection. A graceful shutdown closes one still before its first
+    /// request is answered (TCP only, half a request head, a TLS handshake): nothing of a
+    /// client's is in flight there, and nothing else would end it. Upgraded WebSockets
+    /// are the ``ShutdownDrainer``'s (`reconnect`, then 1001). When the grace period is
+    /// over the task is cancelled and whatever is left is closed, so shutdown always ends.
     func handle(value: Value, logger: Logger) async {
+        let channel = value.channel
+        let answered = AnsweredFlag()
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await serve(value, answered: answered, logger: logger)
+            } onGracefulShutdown: {
+                if !answered.isSet { channel.close(promise: nil) }
+            }
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+    }
+
+    private func serve(_ value: Value, answered: AnsweredFlag, logger: Logger) async {
         do {
-            switch try await value.upgrade.get() {
+            let upgrade = try await value.upgrade.get()
+            answered.set()
+            switch upgrade {
             case .webSocket:
                 try await value.channel.closeFuture.get()
             case .http(let http):
@@ -90,4 +113,11 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
     }
+}
+
+/// Whether a connection's first request was answered (set once, read from the shutdown handler).
+private final class AnsweredFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }

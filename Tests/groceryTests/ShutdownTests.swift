@@ -1,0 +1,82 @@
+import Foundation
+import GroceryProtocol
+import GroceryTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// SIGTERM must end the server with exit 0 within the grace period, whatever stage each
+/// connection is in (DESIGN §6). It used to crash (SIGILL, "Cancellation took longer
+/// than allowed") when one TCP connection sat idle.
+@Suite("Shutdown with connections in every stage (real process)")
+struct ShutdownTests {
+    /// A raw TCP connection to 127.0.0.1:`port` that sends `bytes` and then nothing.
+    final class RawConnection: Sendable {
+        let descriptor: Int32
+
+        init(port: Int, sending bytes: String = "") throws {
+            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw TestFailure("cannot connect to \(port)") }
+            if !bytes.isEmpty { _ = bytes.withCString { send(descriptor, $0, strlen($0), 0) } }
+        }
+
+        deinit { close(descriptor) }
+    }
+
+    @Test("SIGTERM with an idle TCP connection, half a request head, a hello-less WebSocket and 100 busy ones: exit 0 within the grace")
+    func everyStage() async throws {
+        let server = try await ServeProcess.start(["--db", ":memory:", "--shutdown-grace", "3", "--upgrade-burst", "1000", "--upgrades-per-second", "1000"])
+        let idle = try RawConnection(port: server.walmartPort)
+        let half = try RawConnection(port: server.groceryPort, sending: "GET /health HTTP/1.1\r\nHost: x\r\n")
+        let helloless = try RawConnection(port: server.groceryPort, sending: """
+            GET /ws/grocery HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+            Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\nSec-WebSocket-Version: 13\r\n\r\n
+            """)
+        var busy: [TestSocket] = []
+        for n in 0..<100 {
+            let socket = try await TestSocket.connect(n.isMultiple(of: 2) ? server.walmartURL : server.groceryURL)
+            socket.send(.hello(.init(sessionId: nil, userId: "busy\(n)")))
+            busy.append(socket)
+        }
+        let talking = Task {
+            var n = 0
+            while !Task.isCancelled {
+                for socket in busy { socket.send(.ping(ts: Double(n))) }
+                n += 1
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))  // let the pings flow: the server is busy when the signal comes
+        let signalled = ContinuousClock.now
+        server.signal(SIGTERM)
+        let status = try await server.exitStatus(within: .seconds(10))
+        talking.cancel()
+        #expect(status == 0, "\(server.standardError.suffix(800))")
+        #expect(ContinuousClock.now - signalled < .seconds(3) + .milliseconds(1500))  // the grace, and a margin for a loaded machine
+        withExtendedLifetime((idle, half, helloless)) {}
+    }
+
+    @Test("SIGTERM with a TLS handshake pending (TCP open, no ClientHello): exit 0 within the grace")
+    func pendingTLSHandshake() async throws {
+        let certificate = try TestCertificate()
+        defer { certificate.remove() }
+        let server = try await ServeProcess.start([
+            "--db", ":memory:", "--shutdown-grace", "3", "--tls-cert-file", certificate.certificateFile, "--tls-key-file", certificate.keyFile,
+        ])
+        let pending = try RawConnection(port: server.walmartPort)
+        let partial = try RawConnection(port: server.groceryPort, sending: "\u{16}\u{03}\u{01}")  // the start of a ClientHello
+        try await Task.sleep(for: .milliseconds(200))
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus(within: .seconds(10)) == 0, "\(server.standardError.suffix(800))")
+        withExtendedLifetime((pending, partial)) {}
+    }
+}
