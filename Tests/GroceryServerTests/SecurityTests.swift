@@ -52,6 +52,25 @@ struct SecurityTests {
         }
     }
 
+    @Test(
+        "a malformed handshake gets 400 with Sec-WebSocket-Version: 13, not silence",
+        arguments: [
+            "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\nSec-WebSocket-Version: 8\r\n",
+            "Sec-WebSocket-Version: 13\r\n",
+            "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n",
+            "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\n",
+        ])
+    func malformedHandshake(headers: String) async throws {
+        try await withServer { server in
+            let request = "GET /ws/walmart HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + headers + "\r\n"
+            let response = try await RawHTTP.send(port: server.ports.walmart, request)
+            #expect(response.status == 400)
+            #expect(response.headers["sec-websocket-version"] == "13")
+            let good = "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\nSec-WebSocket-Version: 13\r\n"
+            #expect(try await RawHTTP.send(port: server.ports.walmart, request.replacingOccurrences(of: headers, with: good)).status == 101)
+        }
+    }
+
     @Test("upgrades over the per-IP rate get 429 with Retry-After")
     func upgradeRate() async throws {
         // Refill so slow (one upgrade per 1,000 s) that a loaded machine cannot earn a token back mid-test.

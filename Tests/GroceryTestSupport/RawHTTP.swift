@@ -22,7 +22,8 @@ public enum RawHTTP {
         try await send(port: port, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
     }
 
-    private static func send(port: Int, _ request: String) async throws -> Response {
+    /// Sends `request` as it is and reads one response.
+    public static func send(port: Int, _ request: String) async throws -> Response {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(5))
             .connect(host: "127.0.0.1", port: port) { channel in

@@ -17,6 +17,9 @@ enum RefusalRoute {
             if let retryAfter = request.uri.queryParameters.get("retryAfter", as: Int.self) {
                 headers[.retryAfter] = String(retryAfter)
             }
+            if code == 400, let version = HTTPField.Name("Sec-WebSocket-Version") {
+                headers[version] = "13"  // the gate refuses with 400 only a malformed handshake
+            }
             let reason = (request.uri.queryParameters.get("reason") ?? "").removingPercentEncoding ?? ""
             return Response(
                 status: HTTPResponse.Status(code: code), headers: headers, body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))

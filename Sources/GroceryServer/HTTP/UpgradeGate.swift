@@ -5,7 +5,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Checks a WebSocket upgrade request before the upgrader sees it, and has it answered
-/// with the right HTTP status when it must not go ahead: 404 for an unknown path, 403 for
+/// with the right HTTP status when it must not go ahead: 400 (with
+/// `Sec-WebSocket-Version: 13`) for a malformed handshake, 404 for an unknown path, 403 for
 /// a browser Origin that is not allowed, 429 with `Retry-After` for a client IP over
 /// its upgrade rate or connection cap, 503 with `Retry-After` while shutting down.
 ///
@@ -80,6 +81,9 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func refusal(for head: HTTPRequestHead, peer: SocketAddress?) -> Refusal? {
+        if let problem = Self.handshakeProblem(head) {
+            return Refusal(status: .badRequest, message: problem)  // with Sec-WebSocket-Version: 13 (RFC 6455 §4.4)
+        }
         let path = Self.path(of: head.uri)
         guard rules.paths.contains(path) else {
             return Refusal(status: .notFound, message: "no WebSocket endpoint at \(path)")
@@ -120,6 +124,19 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
     static func isBrowserOrigin(_ origin: String) -> Bool {
         let lowered = origin.lowercased()
         return !(lowered.hasPrefix("ws://") || lowered.hasPrefix("wss://"))
+    }
+
+    /// What is wrong with a WebSocket handshake (RFC 6455 §4.2.1), or nil: version 13,
+    /// and a key that is 16 bytes in base64. NIO's upgrader would drop such a request
+    /// without a word.
+    static func handshakeProblem(_ head: HTTPRequestHead) -> String? {
+        let versions = head.headers[canonicalForm: "sec-websocket-version"]
+        guard versions.count == 1, versions[0] == "13" else { return "unsupported Sec-WebSocket-Version (this server speaks 13)" }
+        let keys = head.headers[canonicalForm: "sec-websocket-key"]
+        guard keys.count == 1, Data(base64Encoded: String(keys[0]))?.count == 16 else {
+            return "missing or malformed Sec-WebSocket-Key"
+        }
+        return nil
     }
 
     static func isUpgrade(_ head: HTTPRequestHead) -> Bool {
