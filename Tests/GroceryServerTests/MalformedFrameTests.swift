@@ -112,6 +112,31 @@ struct MalformedFrameTests {
         }
     }
 
+    @Test(
+        "RFC 6455: reserved bits, bad control frames and bad close payloads fail the connection; good closes are echoed",
+        arguments: [
+            (0x41, Array(#"{"type":"ping","ts":1}"#.utf8), true, 1002),  // RSV1 on a text frame
+            (0x21, Array(#"{"type":"ping","ts":1}"#.utf8), true, 1002),  // RSV2
+            (0x19, [], true, 1002),  // RSV3 on a ping
+            (0x89, [UInt8](repeating: 1, count: 126), true, 1002),  // a ping over 125 bytes
+            (0x88, [0x03], true, 1002),  // a close payload of one byte
+            (0x88, [0x03, 0xE7], true, 1002),  // close code 999
+            (0x88, [0x03, 0xED], true, 1002),  // 1005 may not be sent
+            (0x88, [0x03, 0xEE], true, 1002),  // 1006 may not be sent
+            (0x88, [0x03, 0xE8, 0xFF, 0xFE], true, 1007),  // a reason that is not UTF-8
+            (0x88, [0x0B, 0xB8], true, 3000),  // 3000: valid, echoed
+            (0x88, [0x03, 0xE8] + Array("bye".utf8), true, 1000),  // 1000 with a reason
+            (0x88, [], true, 1000),  // no code: answered with 1000
+        ] as [(UInt8, [UInt8], Bool, Int)])
+    func protocolRules(opcode: UInt8, payload: [UInt8], fin: Bool, expected: Int) async throws {
+        try await withServer { server in
+            let socket = try await RawFrames.connect(port: server.ports.walmart, path: "/ws/walmart")
+            try await socket.send(opcode: opcode, payload, fin: fin)
+            try await Self.check(socket, .close(expected))
+            await socket.close()
+        }
+    }
+
     private static func check(_ socket: RawFrames, _ expect: Expect) async throws {
         guard let frame = try await socket.next() else { throw TestFailure("connection ended; expected \(expect)") }
         switch expect {

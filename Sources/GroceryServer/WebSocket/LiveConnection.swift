@@ -48,9 +48,14 @@ final class LiveConnection: Sendable {
     /// once with the client's bytes unread would reset the connection, and the client
     /// could lose the close frame with the reason.)
     func close(_ code: CloseCode, reason: String) {
-        guard sentCloseCode.compareExchange(expected: 0, desired: code.rawValue, ordering: .acquiringAndReleasing).exchanged else { return }
+        close(code: code.rawValue, reason: reason)
+    }
+
+    /// The same with any code (the echo of a peer's valid close, e.g. 3000).
+    func close(code: UInt16, reason: String) {
+        guard sentCloseCode.compareExchange(expected: 0, desired: code, ordering: .acquiringAndReleasing).exchanged else { return }
         var data = ByteBuffer()
-        data.writeInteger(code.rawValue)
+        data.writeInteger(code)
         data.writeString(String(decoding: reason.utf8.prefix(120), as: UTF8.self))  // a close reason has room for 123 bytes
         let channel = self.channel
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)).whenComplete { _ in
