@@ -190,12 +190,11 @@ struct DeadlineTests {
 
     @Test("WebSockets that never say hello are closed with 1008 at the hello deadline, so they cannot lock out their address")
     func helloDeadline() async throws {
-        // 10 s: the cap must still be full when the test checks it, even in a loaded run.
-        try await withServer({ $0.deadlines.hello = .seconds(10); $0.limits.connectionsPerIP = 2 }) { server in
+        try await withServer({ $0.deadlines.hello = .seconds(3); $0.limits.connectionsPerIP = 2 }) { server in
             let silent = [try await TestSocket.connect(server.walmartURL), try await TestSocket.connect(server.groceryURL)]
             #expect(try await RawHTTP.upgrade(port: server.ports.walmart, path: "/ws/walmart").status == 429)  // the cap is full
             for socket in silent {
-                let close = try await socket.closed(timeout: .seconds(30))
+                let close = try await socket.closed(timeout: .seconds(20))
                 #expect(close?.closeCode == .policyViolation)
                 #expect(close?.reason?.contains("no hello") == true)
             }
@@ -207,16 +206,15 @@ struct DeadlineTests {
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(status == 101)
+            // A client that says hello in time keeps its connection past the deadline.
+            let prompt = try await TestSocket.connect(server.walmartURL)
+            prompt.send(.hello(.init(sessionId: nil, userId: "pat")))
+            guard case .welcome = try await prompt.nextMessage() else { throw TestFailure("expected welcome") }
+            try await Task.sleep(for: .milliseconds(3200))  // past the hello deadline
+            prompt.send(.ping(ts: 1))
+            #expect(try await prompt.nextMessage() == .pong(ts: 1))
+            try await prompt.close()
         }
-    }
-
-    /// The next frame that is not a ping; pings are answered when `answering`.
-    static func nextNotPing(_ socket: RawFrames, answering: Bool) async throws -> RawFrames.Frame? {
-        while let frame = try await socket.next() {
-            guard frame.opcode == 0x9 else { return frame }
-            if answering { try await socket.send(opcode: 0xA, frame.payload) }
-        }
-        return nil
     }
 
     @Test("a quiet WebSocket is pinged halfway through the idle deadline: one that answers stays, one that does not is closed with 1001")
@@ -226,19 +224,20 @@ struct DeadlineTests {
             let alive = try await RawFrames.connect(port: server.ports.walmart, path: "/ws/walmart")
             for (socket, user) in [(dead, "dee"), (alive, "al")] {
                 try await socket.send(text: ClientMessage.hello(.init(sessionId: nil, userId: user)).encoded())
-                let welcome = try await Self.nextNotPing(socket, answering: socket === alive)
-                #expect(welcome?.text.contains("welcome") == true, "\(welcome?.opcode ?? 0) \(welcome?.text ?? "nil")")
+                #expect(try await socket.next()?.text.contains("welcome") == true)
             }
-            // The live one answers every ping, all along.
-            let answering = Task { try await Self.nextNotPing(alive, answering: true) }
-            // The dead one is asked and never answers: closed at the deadline.
-            let close = try await Self.nextNotPing(dead, answering: false)
+            // The live one answers every ping, three times over the deadline.
+            for _ in 0..<3 {
+                let ping = try await alive.next()
+                #expect(ping?.opcode == 0x9)
+                try await alive.send(opcode: 0xA, ping?.payload ?? [])
+            }
+            #expect(try await dead.next()?.opcode == 0x9)  // asked, never answers
+            let close = try await dead.next()
             #expect(close?.closeCode == 1001)
             #expect(close?.text.contains("idle") == true)
-            // By now the live one is past the same deadline, and still served.
             try await alive.send(text: ClientMessage.ping(ts: 7).encoded())
-            let pong = try await answering.value
-            #expect(pong?.text.contains(#""type":"pong""#) == true, "\(pong?.opcode ?? 0) \(pong?.text ?? "nil")")
+            #expect(try await alive.next()?.text.contains(#""type":"pong""#) == true)  // still served, past the deadline
             await dead.close()
             await alive.close()
         }
