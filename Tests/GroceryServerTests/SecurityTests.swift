@@ -2,8 +2,6 @@ import Foundation
 import GroceryProtocol
 import HTTPTypes
 import GroceryTestSupport
-import NIOCore
-import NIOPosix
 import NIOWebSocket
 import Testing
 
@@ -142,104 +140,6 @@ struct SecurityTests {
             let code = try await RawWebSocket.closeCodeAfterText(
                 port: server.ports.walmart, path: "/ws/walmart", bytes: Array(#"{"type":"ping","x":""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8))
             #expect(code == 1007)
-        }
-    }
-}
-
-/// Deadlines for every stage a client controls (docs/SERVER.md): a slowloris head, a
-/// WebSocket that never says hello, one that goes quiet. Short deadlines keep the tests
-/// quick; the watchdogs are generous so a loaded machine fails only when it is wrong.
-@Suite("Deadlines (real sockets)")
-struct DeadlineTests {
-    /// Reads until the server closes the connection; true when it did within `limit`.
-    static func closedByServer(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, within limit: Duration) async throws -> Bool {
-        try await withDeadline(limit, {
-            for try await _ in channel.inbound {}
-            return true
-        }, onTimeout: { try? await channel.channel.close() }) ?? false
-    }
-
-    static func rawConnection(port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
-        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
-            }
-    }
-
-    @Test("a request head dripped a byte at a time (slowloris) and an idle TCP socket are closed at the head deadline; others are served meanwhile")
-    func slowloris() async throws {
-        try await withServer({ $0.deadlines.requestHead = .milliseconds(400) }) { server in
-            let idle = try await Self.rawConnection(port: server.ports.walmart)
-            let slow = try await Self.rawConnection(port: server.ports.walmart)
-            let drip = Task {
-                for byte in "GET /health HTTP/1.1\r\nHost: x\r\n".utf8 {
-                    try? await slow.channel.writeAndFlush(ByteBuffer(bytes: [byte]))
-                    try? await Task.sleep(for: .milliseconds(100))
-                }
-            }
-            #expect(try await RawHTTP.get(port: server.ports.walmart, path: "/health").status == 200)
-            let started = ContinuousClock.now
-            #expect(try await Self.closedByServer(idle, within: .seconds(10)))
-            #expect(try await Self.closedByServer(slow, within: .seconds(10)))
-            #expect(ContinuousClock.now - started < .seconds(5))
-            drip.cancel()
-            // A request in time is answered, and not cut by the deadline afterwards.
-            #expect(try await RawHTTP.get(port: server.ports.walmart, path: "/health").status == 200)
-        }
-    }
-
-    @Test("WebSockets that never say hello are closed with 1008 at the hello deadline, so they cannot lock out their address")
-    func helloDeadline() async throws {
-        try await withServer({ $0.deadlines.hello = .milliseconds(400); $0.limits.connectionsPerIP = 2 }) { server in
-            let silent = [try await TestSocket.connect(server.walmartURL), try await TestSocket.connect(server.groceryURL)]
-            #expect(try await RawHTTP.upgrade(port: server.ports.walmart, path: "/ws/walmart").status == 429)  // the cap is full
-            for socket in silent {
-                let close = try await socket.closed(timeout: .seconds(10))
-                #expect(close?.closeCode == .policyViolation)
-                #expect(close?.reason?.contains("no hello") == true)
-            }
-            let deadline = ContinuousClock.now + .seconds(10)
-            var status = 0
-            while ContinuousClock.now < deadline {
-                status = try await RawHTTP.upgrade(port: server.ports.walmart, path: "/ws/walmart").status
-                if status == 101 { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(status == 101)
-            // A client that says hello in time keeps its connection past the deadline.
-            let prompt = try await TestSocket.connect(server.walmartURL)
-            prompt.send(.hello(.init(sessionId: nil, userId: "pat")))
-            guard case .welcome = try await prompt.nextMessage() else { throw TestFailure("expected welcome") }
-            try await Task.sleep(for: .milliseconds(600))
-            prompt.send(.ping(ts: 1))
-            #expect(try await prompt.nextMessage() == .pong(ts: 1))
-            try await prompt.close()
-        }
-    }
-
-    @Test("a quiet WebSocket is pinged halfway through the idle deadline: one that answers stays, one that does not is closed with 1001")
-    func idleDeadline() async throws {
-        try await withServer({ $0.deadlines.idle = .milliseconds(600) }) { server in
-            let dead = try await RawFrames.connect(port: server.ports.walmart, path: "/ws/walmart")
-            let alive = try await RawFrames.connect(port: server.ports.walmart, path: "/ws/walmart")
-            for (socket, user) in [(dead, "dee"), (alive, "al")] {
-                try await socket.send(text: ClientMessage.hello(.init(sessionId: nil, userId: user)).encoded())
-                #expect(try await socket.next()?.text.contains("welcome") == true)
-            }
-            // The live one answers every ping, three times over the deadline.
-            for _ in 0..<3 {
-                let ping = try await alive.next()
-                #expect(ping?.opcode == 0x9)
-                try await alive.send(opcode: 0xA, ping?.payload ?? [])
-            }
-            #expect(try await dead.next()?.opcode == 0x9)  // asked, never answers
-            let close = try await dead.next()
-            #expect(close?.closeCode == 1001)
-            #expect(close?.text.contains("idle") == true)
-            try await alive.send(text: ClientMessage.ping(ts: 7).encoded())
-            #expect(try await alive.next()?.text.contains(#""type":"pong""#) == true)  // still served, 900 ms past the deadline
-            await dead.close()
-            await alive.close()
         }
     }
 }

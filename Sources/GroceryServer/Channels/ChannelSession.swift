@@ -24,8 +24,6 @@ struct ChannelSession: Sendable {
     /// The token of the upgrade's `Authorization: Bearer` header, if any.
     private let bearer: String?
     private var userId: String?
-    /// A hello was welcomed.
-    var isIdentified: Bool { userId != nil }
     private var bucket: TokenBucket
     private var strikes = 0
 

@@ -23,8 +23,6 @@ public struct ServerConfiguration: Sendable {
     public var processedIDLifetime: Duration = .seconds(7 * 24 * 3600)
     /// Heartbeat interval advertised in `welcome`.
     public var heartbeatMs = 30_000
-    /// Deadlines for what a client controls (each closes the connection when missed).
-    public var deadlines = Deadlines()
     /// Largest WebSocket frame accepted; larger closes with 1009.
     public var maxFrameBytes = 64 * 1024
     /// Checks user tokens; nil takes the user a hello names (loopback only, see ``checkExposure()``).
@@ -33,20 +31,6 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSConfiguration?
     /// Allows a non-loopback address without ``tokens`` (anyone may use any cart).
     public var insecureNoAuth = false
-
-    /// How long a client may take at each stage before the server hangs up, so idle,
-    /// slow or silent sockets cannot hold a connection slot forever.
-    public struct Deadlines: Sendable {
-        /// From TCP accept to a complete first request head (a slowloris is cut here).
-        public var requestHead: Duration = .seconds(10)
-        /// From the upgrade to a `hello` on the walmart and grocery channels (then close 1008).
-        public var hello: Duration = .seconds(10)
-        /// No frame at all from the client this long (three heartbeats): close 1001.
-        public var idle: Duration = .seconds(90)
-
-        /// The defaults: 10 s, 10 s, 90 s.
-        public init() {}
-    }
 
     /// Per-IP and per-connection limits.
     public struct Limits: Sendable {

@@ -71,12 +71,6 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
             let upgrade = try operations.configureUpgradableHTTPServerPipeline(configuration: configuration)
             let upgradeHandler = try operations.handler(type: NIOTypedHTTPServerUpgradeHandler<Upgrade>.self)
             try operations.addHandler(UpgradeGate(rules: rules), position: .before(upgradeHandler))
-            // A first request head that does not arrive in time (a slowloris, an idle
-            // socket) ends the connection; once it is answered the deadline is off.
-            let headDeadline = channel.eventLoop.scheduleTask(in: TimeAmount(context.configuration.deadlines.requestHead)) {
-                channel.close(promise: nil)
-            }
-            upgrade.whenComplete { _ in headDeadline.cancel() }
             return Value(upgrade: upgrade, channel: channel)
         }
     }

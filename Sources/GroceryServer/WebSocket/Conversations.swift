@@ -55,8 +55,6 @@ final class LoopConversation: Conversation {
     func end() {
         waiting.removeAll()
     }
-
-    var isIdentified: Bool { session.isIdentified }
 }
 
 /// A session that awaits for most of what it does (tRPC): it runs in a task of its own,
@@ -101,8 +99,6 @@ final class AsyncConversation: Conversation {
     func end() {
         messages.finish()
     }
-
-    var isIdentified: Bool { true }  // tRPC checks each request, not a hello
 
     /// Messages handed to the task and not yet handled.
     fileprivate final class Pending: Sendable {

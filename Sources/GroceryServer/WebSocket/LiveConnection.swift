@@ -64,11 +64,6 @@ final class LiveConnection: Sendable {
         }
     }
 
-    /// Asks a quiet client for a pong (on the event loop).
-    func ping() {
-        write(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer()))
-    }
-
     /// Answers a client ping (on the event loop).
     func pong(_ data: ByteBuffer) {
         write(WebSocketFrame(fin: true, opcode: .pong, data: data))

@@ -22,65 +22,19 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     private var partialIsText = false
     private var peerCloseCode: UInt16?
     private var failed = false
-    private let deadlines: ServerConfiguration.Deadlines
-    private var lastInbound = NIODeadline.now()
-    private var helloTimer: Scheduled<Void>?
-    private var idleTimer: Scheduled<Void>?
 
     init(
-        connection: LiveConnection, conversation: any Conversation, maxMessageBytes: Int, deadlines: ServerConfiguration.Deadlines,
+        connection: LiveConnection, conversation: any Conversation, maxMessageBytes: Int,
         onClose: @escaping (_ peerCloseCode: UInt16?) -> Void
     ) {
         self.connection = connection
         self.conversation = conversation
         self.maxMessageBytes = maxMessageBytes
-        self.deadlines = deadlines
         self.onClose = onClose
-    }
-
-    /// Arms the hello and idle deadlines: a socket that never says hello, or goes quiet,
-    /// cannot hold a connection slot (and the per-address cap) forever.
-    func handlerAdded(context: ChannelHandlerContext) {
-        let loop = context.eventLoop
-        let this = NIOLoopBound(self, eventLoop: loop)
-        helloTimer = loop.scheduleTask(in: TimeAmount(deadlines.hello)) {
-            if !this.value.conversation.isIdentified {
-                this.value.fail(.policyViolation, "no hello within \(this.value.deadlines.hello.wholeMilliseconds) ms")
-            }
-        }
-        scheduleIdleCheck(at: lastInbound + TimeAmount(deadlines.idle / 2), on: loop)
-    }
-
-    private func scheduleIdleCheck(at deadline: NIODeadline, on loop: any EventLoop) {
-        let this = NIOLoopBound(self, eventLoop: loop)
-        // One timer, moved on when it finds traffic since it was set (cheaper than one per
-        // frame). Halfway through a silence the server pings, so any RFC 6455 client (a
-        // browser's tRPC link too) proves it is alive with its pong; a dead one is closed.
-        idleTimer = loop.scheduleTask(deadline: deadline) {
-            let handler = this.value
-            guard !handler.failed else { return }
-            let idle = TimeAmount(handler.deadlines.idle)
-            let half = TimeAmount(handler.deadlines.idle / 2)
-            let now = NIODeadline.now()
-            if handler.lastInbound + idle <= now {
-                handler.fail(.goingAway, "idle for \(handler.deadlines.idle.wholeMilliseconds) ms")
-            } else if handler.lastInbound + half <= now {
-                handler.connection.ping()
-                handler.scheduleIdleCheck(at: handler.lastInbound + idle, on: loop)
-            } else {
-                handler.scheduleIdleCheck(at: handler.lastInbound + half, on: loop)
-            }
-        }
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        helloTimer?.cancel()
-        idleTimer?.cancel()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !failed else { return }
-        lastInbound = .now()
         let frame = unwrapInboundIn(data)
         guard frame.maskKey != nil else { return fail(.protocolError, "client frames must be masked") }
         // No extension is negotiated, so no reserved bit may be set (RFC 6455 §5.2).

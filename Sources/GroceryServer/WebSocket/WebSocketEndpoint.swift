@@ -20,8 +20,7 @@ enum WebSocketEndpoint {
                 AsyncConversation(session: TRPCSession(context: context, requestPath: uri, bearer: bearer), connection: connection, channel: channel)
             }
         let handler = WebSocketConnectionHandler(
-            connection: connection, conversation: conversation, maxMessageBytes: context.configuration.maxFrameBytes,
-            deadlines: context.configuration.deadlines
+            connection: connection, conversation: conversation, maxMessageBytes: context.configuration.maxFrameBytes
         ) { peerCode in
             context.registry.remove(connection)
             let code = connection.sentClose.map { "\($0)" } ?? peerCode.map { "peer \($0)" } ?? "dropped"

@@ -66,15 +66,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Range of retryAfterMs sent to clients on shutdown, MIN-MAX. (env: GROCERY_RECONNECT_AFTER_MS, default 1000-5000)")
     var reconnectAfterMs: String?
 
-    @Option(help: "A connection's first request head must arrive within this, ms (slowloris). (env: GROCERY_REQUEST_HEAD_TIMEOUT_MS, default 10000)")
-    var requestHeadTimeoutMs: Int?
-
-    @Option(help: "A WebSocket must say hello within this after the upgrade, ms (else 1008). (env: GROCERY_HELLO_TIMEOUT_MS, default 10000)")
-    var helloTimeoutMs: Int?
-
-    @Option(help: "A WebSocket with no frame from the client this long is closed with 1001, ms. (env: GROCERY_IDLE_TIMEOUT_MS, default 90000)")
-    var idleTimeoutMs: Int?
-
     @Option(help: "Hours a processed message id is remembered for de-duplication. (env: GROCERY_PROCESSED_ID_TTL_HOURS, default 168)")
     var processedIdTtlHours: Double?
 
@@ -151,10 +142,6 @@ struct ServeCommand: AsyncParsableCommand {
             guard parts.count == 2, parts[0] >= 0, parts[0] <= parts[1] else { return nil }
             return parts[0]...parts[1]
         }
-        let milliseconds = { (text: String) in Int(text).flatMap { $0 > 0 ? $0 : nil } }
-        configuration.deadlines.requestHead = .milliseconds(try env.value(requestHeadTimeoutMs, "GROCERY_REQUEST_HEAD_TIMEOUT_MS", default: 10_000, parse: milliseconds))
-        configuration.deadlines.hello = .milliseconds(try env.value(helloTimeoutMs, "GROCERY_HELLO_TIMEOUT_MS", default: 10_000, parse: milliseconds))
-        configuration.deadlines.idle = .milliseconds(try env.value(idleTimeoutMs, "GROCERY_IDLE_TIMEOUT_MS", default: 90_000, parse: milliseconds))
         try resolveSecurity(configuration: &configuration, env: env, environment: environment)
         let hours = try env.value(processedIdTtlHours, "GROCERY_PROCESSED_ID_TTL_HOURS", default: 168, parse: Self.positive)
         configuration.processedIDLifetime = .seconds(Int(hours * 3600))
