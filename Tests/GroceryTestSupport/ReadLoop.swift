@@ -1,14 +1,33 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Reads a pipe to its end on a thread of its own, handing each chunk to `chunk`.
 /// (FileHandle's readabilityHandler, a libdispatch source, crashed the test runner when
-/// many child processes came and went.)
+/// many child processes came and went; `availableData` traps when a signal interrupts
+/// the read, so this reads with POSIX `read` and tries again on EINTR.)
 public func readLoop(_ handle: FileHandle, _ chunk: @escaping @Sendable (Data) -> Void) {
     Thread {
-        while true {
-            let data = handle.availableData
-            if data.isEmpty { return }
-            chunk(data)
-        }
+        while let data = readChunk(handle.fileDescriptor) { chunk(data) }
     }.start()
+}
+
+/// Everything a pipe yields until its end (EINTR-safe, unlike `readDataToEndOfFile`).
+public func readToEnd(_ handle: FileHandle) -> Data {
+    var all = Data()
+    while let data = readChunk(handle.fileDescriptor) { all.append(data) }
+    return all
+}
+
+/// The next chunk, or nil at the end (or on an error other than EINTR).
+private func readChunk(_ descriptor: Int32) -> Data? {
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count > 0 { return Data(buffer[0..<count]) }
+        if count < 0, errno == EINTR { continue }
+        return nil
+    }
 }

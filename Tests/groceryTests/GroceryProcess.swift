@@ -1,4 +1,5 @@
 import Foundation
+import GroceryTestSupport
 import Testing
 
 /// Runs the built `grocery` binary as a user would, with optional standard input.
@@ -55,8 +56,8 @@ enum GroceryProcess {
             try? input.fileHandleForWriting.close()
         }
         writer.start()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        let stdout = readToEnd(output.fileHandleForReading)
+        let stderr = readToEnd(errors.fileHandleForReading)
         process.waitUntilExit()
         return Outcome(
             status: process.terminationStatus,

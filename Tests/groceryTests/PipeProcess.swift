@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GroceryTestSupport
 import Synchronization
 
@@ -37,8 +38,17 @@ final class PipeProcess: Sendable {
         try process.run()
     }
 
+    /// Writes a line to the pipe's stdin. POSIX `write`, retried on EINTR: FileHandle's
+    /// `write` traps on any error (a child that died, a signal).
     func send(_ line: String) {
-        input.write(Data((line + "\n").utf8))
+        let bytes = Array((line + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes[offset...].withUnsafeBytes { Glibc.write(input.fileDescriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return }  // the child is gone: what it did not read is its loss, and the test's to see
+            offset += count
+        }
     }
 
     func endInput() {

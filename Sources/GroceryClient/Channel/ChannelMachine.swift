@@ -72,6 +72,9 @@ public struct ChannelMachine: Sendable {
         case opening, helloSent, open, closing
     }
 
+    /// The longest wait a server can ask for (`reconnect`, `Retry-After`): an hour.
+    static let longestServerDelayMs = 3_600_000
+
     /// The current state.
     public private(set) var state: ConnectionState = .idle
     /// Timers armed now and when they fire.
@@ -196,12 +199,12 @@ public struct ChannelMachine: Sendable {
             return
         }
         switch message {
-        case .pong(let ts)?:
+        case .pong(let ts)? where ts.isFinite && abs(ts) < 1e15:  // a hostile ts must not trap the conversion
             if case .connected(let since, _) = state {
                 set(.connected(since: since, rtt: max(now - .milliseconds(Int64(ts)), .zero)), &actions)
             }
         case .reconnect(let retryAfterMs)?:
-            serverMinimumDelay = .milliseconds(max(retryAfterMs, 0))
+            serverMinimumDelay = .milliseconds(min(max(retryAfterMs, 0), Self.longestServerDelayMs))
             actions.append(.deliver(.reconnect(retryAfterMs: retryAfterMs)))
         case .error(_, .rateLimited, _)?:
             rateLimitWarned = true
@@ -250,7 +253,7 @@ public struct ChannelMachine: Sendable {
 
     private mutating func failed(_ problem: ConnectionProblem, minimum: Duration?, now: Duration, _ actions: inout [Action]) {
         guard state != .closed else { return }
-        let floor = [minimum, serverMinimumDelay].compactMap { $0 }.max()
+        let floor = [minimum, serverMinimumDelay].compactMap { $0 }.max().map { min($0, .milliseconds(Self.longestServerDelayMs)) }
         serverMinimumDelay = nil  // a server's "come back later" counts for the next wait only
         guard problem.isRetryable else {
             set(.failed(reason: problem, attempts: attempt), &actions)

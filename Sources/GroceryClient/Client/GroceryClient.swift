@@ -36,6 +36,8 @@ public actor GroceryClient {
         let wake: AsyncStream<Void>.Continuation
         var sent: Set<String> = []
         var pacer: Pacer
+        /// When the connection `sent` belongs to was welcomed.
+        var connectedSince: Duration?
     }
 
     /// Builds the core; opens and locks the queue file (throws when it cannot be read or
@@ -124,8 +126,10 @@ public actor GroceryClient {
             switch event {
             case .state(let state):
                 eventSink.yield(.state(channel: channel.name, state))
-                if state.isConnected {
-                    senders[kind]?.sent = []  // a new connection: everything queued goes again
+                // A new connection (not a new RTT on the same one): everything queued goes again.
+                if case .connected(let since, _) = state, senders[kind]?.connectedSince != since {
+                    senders[kind]?.connectedSince = since
+                    senders[kind]?.sent = []
                     senders[kind]?.wake.yield()
                 }
             case .message(let message):
@@ -142,6 +146,7 @@ public actor GroceryClient {
             while let message = queue.pending(on: kind).first(where: { senders[kind]?.sent.contains($0.id) == false }) {
                 guard message.text.utf8.count <= Self.maxMessageBytes else {
                     reject(message.id, code: "too_large", reason: "\(message.text.utf8.count) bytes; a server takes at most \(Self.maxMessageBytes)")
+                    senders[kind]?.sent.insert(message.id)  // if the record could not be written, skip it until the next connection
                     continue
                 }
                 guard await channel.state.isConnected else { break }  // the next welcome wakes us
@@ -163,9 +168,11 @@ public actor GroceryClient {
         switch message {
         case .welcome(_, _, _, let rate):
             senders[kind]?.pacer = Pacer(rate: rate, now: clock.now)
-        case .nlpResult(let id, let result):
+        case .nlpResult(let id, let result) where kind == .walmart:
             eventSink.yield(.result(id: id, result))
             answer(id, result)
+        case .nlpResult:
+            break  // not a grocery-channel message
         case .ack(let id):
             if kind == .grocery { delivered(id) }
         case .cart(let snapshot):
@@ -210,7 +217,7 @@ public actor GroceryClient {
     /// Takes an acknowledged message off the queue.
     private func delivered(_ id: String) {
         do {
-            guard try queue.remove(id: id) else { return }
+            guard try queue.remove(id: id, on: .grocery) else { return }
         } catch {
             eventSink.yield(.error(code: error.code, message: error.description))
             return

@@ -125,7 +125,7 @@ public final class OutboundQueue: Sendable {
     @discardableResult
     public func answer(queryID: String, with derived: [QueuedMessage]) throws(QueueError) -> Bool {
         try change { contents throws(QueueError) in
-            guard let index = contents.pending.firstIndex(where: { $0.id == queryID }) else { return false }
+            guard let index = contents.pending.firstIndex(where: { $0.id == queryID && $0.channel == .walmart }) else { return false }
             contents.pending.remove(at: index)
             for message in derived where !contents.pending.contains(where: { $0.id == message.id }) {
                 contents.pending.append(message)
@@ -134,11 +134,11 @@ public final class OutboundQueue: Sendable {
         }
     }
 
-    /// Removes the message with this id; true when there was one.
+    /// Removes the message with this id (of that channel, when given); true when there was one.
     @discardableResult
-    public func remove(id: String) throws(QueueError) -> Bool {
+    public func remove(id: String, on channel: QueuedMessage.Channel? = nil) throws(QueueError) -> Bool {
         try change { contents throws(QueueError) in
-            guard let index = contents.pending.firstIndex(where: { $0.id == id }) else { return false }
+            guard let index = contents.pending.firstIndex(where: { $0.id == id && (channel == nil || $0.channel == channel) }) else { return false }
             contents.pending.remove(at: index)
             return true
         }

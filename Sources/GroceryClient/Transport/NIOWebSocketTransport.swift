@@ -189,7 +189,7 @@ private final class ResponseHeadRecorder: ChannelInboundHandler, RemovableChanne
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data) {
-            let retryAfter = head.headers.first(name: "retry-after").flatMap(Int.init).map { Duration.seconds($0) }
+            let retryAfter = head.headers.first(name: "retry-after").flatMap(Int.init).map { Duration.seconds(min(max($0, 0), 3600)) }  // at most an hour
             response.set(.init(status: Int(head.status.code), retryAfter: retryAfter))
             context.fireChannelRead(data)
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)

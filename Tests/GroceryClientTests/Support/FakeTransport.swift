@@ -42,6 +42,7 @@ final class FakeTransport: Transport {
     var maxOpen: Int { state.withLock { $0.maxOpen } }
     var hanging: Int { state.withLock { $0.hanging } }
     var last: FakeConnection? { state.withLock { $0.connections.last } }
+    var connections: [FakeConnection] { state.withLock { $0.connections } }
 
     func connect(to url: String) async throws(TransportError) -> any TransportConnection {
         let behavior = state.withLock { state in
@@ -50,7 +51,7 @@ final class FakeTransport: Transport {
         }
         switch behavior {
         case .accept, .rejectHello:
-            let connection = FakeConnection(transport: self, rejectHello: { if case .rejectHello = behavior { true } else { false } }())
+            let connection = FakeConnection(transport: self, url: url, rejectHello: { if case .rejectHello = behavior { true } else { false } }())
             state.withLock { state in
                 state.connections.append(connection)
                 state.open += 1
@@ -85,9 +86,13 @@ final class FakeConnection: TransportConnection {
     private let events = EventBuffer()
     private let state = Mutex<(closed: Bool, sent: [String], answersPings: Bool)>((false, [], true))
     private let rejectHello: Bool
+    /// Where it was opened to.
+    let url: String
+    var isWalmart: Bool { url.contains("walmart") }
 
-    init(transport: FakeTransport, rejectHello: Bool) {
+    init(transport: FakeTransport, url: String, rejectHello: Bool) {
         self.transport = transport
+        self.url = url
         self.rejectHello = rejectHello
     }
 
