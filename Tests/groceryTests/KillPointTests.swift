@@ -58,9 +58,20 @@ struct KillPointTests {
             let accepted = Self.acceptedLines(first.events)
             #expect(accepted <= lines)
 
-            let second = try PipeProcess(arguments + ["--drain-timeout-ms", "30000"])
-            second.endInput()
-            #expect(try await second.exitStatus(within: .seconds(40)) == 0, "round \(round): \(second.events.suffix(3)) \(second.standardError)")
+            // The drain. A drain that dies of a signal is one more kill point, not a pass:
+            // it is run again on the same file, and the cart must still come out exact.
+            // (Seen once in ~650 launches: SIGSEGV inside the Swift runtime's metadata
+            // cache, two threads instantiating generic metadata at start; see docs/CLIENT.md.)
+            var drained: Int32?
+            for _ in 0..<3 {
+                let second = try PipeProcess(arguments + ["--drain-timeout-ms", "30000"])
+                second.endInput()
+                drained = try await second.exitStatus(within: .seconds(40))
+                if drained == 0 { break }
+                #expect(drained.map { $0 > 128 } == true, "round \(round): the drain exited \(String(describing: drained)): \(second.events.suffix(3)) \(second.standardError.prefix(300))")
+                print("kill points: round \(round): the drain died with \(String(describing: drained)); drained again")
+            }
+            #expect(drained == 0, "round \(round): not drained")
 
             let cart = try await PipeCommandTests.cart(of: user, port: groceryPort)
             let quantities = Dictionary(cart.items.map { ($0.productId, $0.quantity) }, uniquingKeysWith: +)
