@@ -75,7 +75,17 @@ public actor ReconnectingChannel {
 
     /// Sends a message when connected; throws ``TransportError/closed`` otherwise.
     public func send(_ text: String) async throws(TransportError) {
-        guard let id = machine.connectedSocket, let connection = sockets[id]?.connection else { throw .closed }
+        guard let id = machine.connectedSocket else { throw .closed }
+        try await send(text, on: id)
+    }
+
+    /// The connection messages go out on now (welcomed), if any.
+    public var connectedSocket: ChannelMachine.SocketID? { machine.connectedSocket }
+
+    /// Sends on connection `socket` only: throws ``TransportError/closed`` when that one
+    /// is no longer the current, welcomed connection.
+    public func send(_ text: String, on socket: ChannelMachine.SocketID) async throws(TransportError) {
+        guard machine.connectedSocket == socket, let connection = sockets[socket]?.connection else { throw .closed }
         try await connection.send(text)
     }
 

@@ -36,8 +36,8 @@ public actor GroceryClient {
         let wake: AsyncStream<Void>.Continuation
         var sent: Set<String> = []
         var pacer: Pacer
-        /// When the connection `sent` belongs to was welcomed.
-        var connectedSince: Duration?
+        /// The connection `sent` belongs to.
+        var socket: ChannelMachine.SocketID?
     }
 
     /// Builds the core; opens and locks the queue file (throws when it cannot be read or
@@ -126,12 +126,7 @@ public actor GroceryClient {
             switch event {
             case .state(let state):
                 eventSink.yield(.state(channel: channel.name, state))
-                // A new connection (not a new RTT on the same one): everything queued goes again.
-                if case .connected(let since, _) = state, senders[kind]?.connectedSince != since {
-                    senders[kind]?.connectedSince = since
-                    senders[kind]?.sent = []
-                    senders[kind]?.wake.yield()
-                }
+                if state.isConnected { senders[kind]?.wake.yield() }  // the sender sees a new connection itself
             case .message(let message):
                 handle(message, on: kind)
             }
@@ -143,19 +138,27 @@ public actor GroceryClient {
     private func send(_ kind: QueuedMessage.Channel, wakes: AsyncStream<Void>) async {
         let channel = channel(kind)
         for await _ in wakes {
-            while let message = queue.pending(on: kind).first(where: { senders[kind]?.sent.contains($0.id) == false }) {
+            while true {
+                // What was sent belongs to one connection; the sender asks the channel
+                // itself which one is current, so a lagging state event cannot make it
+                // skip a message lost with the previous one (order is kept per connection).
+                guard let socket = await channel.connectedSocket else { break }  // the next welcome wakes us
+                if senders[kind]?.socket != socket {
+                    senders[kind]?.socket = socket
+                    senders[kind]?.sent = []
+                }
+                guard let message = queue.pending(on: kind).first(where: { senders[kind]?.sent.contains($0.id) == false }) else { break }
                 guard message.text.utf8.count <= Self.maxMessageBytes else {
                     reject(message.id, code: "too_large", reason: "\(message.text.utf8.count) bytes; a server takes at most \(Self.maxMessageBytes)")
                     senders[kind]?.sent.insert(message.id)  // if the record could not be written, skip it until the next connection
                     continue
                 }
-                guard await channel.state.isConnected else { break }  // the next welcome wakes us
                 if let wait = senders[kind]?.pacer.take(now: clock.now) {
                     do { try await clock.sleep(for: wait) } catch { return }
                     continue  // the queue or the connection may have changed meanwhile
                 }
                 do {
-                    try await channel.send(message.text)
+                    try await channel.send(message.text, on: socket)
                 } catch {
                     break
                 }
