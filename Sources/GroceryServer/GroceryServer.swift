@@ -53,7 +53,8 @@ public final class GroceryServer: Sendable {
         }
         let walmart = application(
             port: configuration.walmartPort, context: context,
-            endpoints: ["/ws/walmart": .walmart, "/trpc-ws": .trpc], onRunning: { await ports.set(walmart: $0) })
+            endpoints: ["/ws/walmart": .walmart, "/trpc-ws": .trpc].merging(configuration.conformanceEchoPath.map { [$0: .echo] } ?? [:]) { $1 },
+            onRunning: { await ports.set(walmart: $0) })
         let grocery = application(
             port: configuration.groceryPort, context: context,
             endpoints: ["/ws/grocery": .grocery, "/": .grocery], onRunning: { await ports.set(grocery: $0) })

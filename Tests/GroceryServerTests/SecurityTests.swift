@@ -2,6 +2,8 @@ import Foundation
 import GroceryProtocol
 import HTTPTypes
 import GroceryTestSupport
+import NIOCore
+import NIOPosix
 import NIOWebSocket
 import Testing
 
@@ -140,6 +142,122 @@ struct SecurityTests {
             let code = try await RawWebSocket.closeCodeAfterText(
                 port: server.ports.walmart, path: "/ws/walmart", bytes: Array(#"{"type":"ping","x":""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8))
             #expect(code == 1007)
+        }
+    }
+}
+
+/// Deadlines for every stage a client controls (docs/SERVER.md): a slowloris head, a
+/// WebSocket that never says hello, one that goes quiet. The deadlines are seconds, not
+/// milliseconds: in a full parallel run a test's own steps can take that long, and a
+/// deadline must not fire before the test has set the scene.
+@Suite("Deadlines (real sockets)")
+struct DeadlineTests {
+    /// Reads until the server closes the connection; true when it did within `limit`.
+    static func closedByServer(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, within limit: Duration) async throws -> Bool {
+        try await withDeadline(limit, {
+            do { for try await _ in channel.inbound {} } catch {}  // a reset is a close too
+            return true
+        }, onTimeout: { try? await channel.channel.close() }) ?? false
+    }
+
+    static func rawConnection(port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+    }
+
+    /// Sends `head`, then header lines a byte every 100 ms, forever: a head that never ends.
+    static func drip(_ head: String, to channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) -> Task<Void, Never> {
+        Task {
+            try? await channel.channel.writeAndFlush(ByteBuffer(string: head))
+            while !Task.isCancelled {
+                for byte in "X-Slow: y\r\n".utf8 {
+                    guard (try? await channel.channel.writeAndFlush(ByteBuffer(bytes: [byte]))) != nil else { return }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
+    }
+
+    @Test("a request head dripped forever (slowloris), an idle TCP socket and an idle kept-alive HTTP connection are closed at the head deadline; others are served meanwhile")
+    func slowloris() async throws {
+        try await withServer({ $0.deadlines.requestHead = .seconds(2) }) { server in
+            let idle = try await Self.rawConnection(port: server.ports.walmart)
+            let slow = try await Self.rawConnection(port: server.ports.grocery)
+            let drip = Self.drip("GET /health HTTP/1.1\r\nHost: x\r\n", to: slow)
+            defer { drip.cancel() }
+            // Answered once, then kept alive and silent; then a second head dripped on it.
+            let kept = try await Self.rawConnection(port: server.ports.walmart)
+            try await kept.channel.writeAndFlush(ByteBuffer(string: "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+            let keptSlow = try await Self.rawConnection(port: server.ports.walmart)
+            try await keptSlow.channel.writeAndFlush(ByteBuffer(string: "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+            let dripAgain = Self.drip("GET /health HTTP/1.1\r\n", to: keptSlow)
+            defer { dripAgain.cancel() }
+            #expect(try await RawHTTP.get(port: server.ports.walmart, path: "/health").status == 200)
+            // Only a deadline can close these: none of them ever completes a (next) head.
+            for connection in [idle, slow, kept, keptSlow] {
+                #expect(try await Self.closedByServer(connection, within: .seconds(30)))
+            }
+            // A request in time is answered.
+            #expect(try await RawHTTP.get(port: server.ports.walmart, path: "/health").status == 200)
+        }
+    }
+
+    @Test("WebSockets that never say hello are closed with 1008 at the hello deadline, so they cannot lock out their address")
+    func helloDeadline() async throws {
+        // 10 s: the cap must still be full when the test checks it, even in a loaded run.
+        try await withServer({ $0.deadlines.hello = .seconds(10); $0.limits.connectionsPerIP = 2 }) { server in
+            let silent = [try await TestSocket.connect(server.walmartURL), try await TestSocket.connect(server.groceryURL)]
+            #expect(try await RawHTTP.upgrade(port: server.ports.walmart, path: "/ws/walmart").status == 429)  // the cap is full
+            for socket in silent {
+                let close = try await socket.closed(timeout: .seconds(30))
+                #expect(close?.closeCode == .policyViolation)
+                #expect(close?.reason?.contains("no hello") == true)
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            var status = 0
+            while ContinuousClock.now < deadline {
+                status = try await RawHTTP.upgrade(port: server.ports.walmart, path: "/ws/walmart").status
+                if status == 101 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(status == 101)
+        }
+    }
+
+    /// The next frame that is not a ping; pings are answered when `answering`.
+    static func nextNotPing(_ socket: RawFrames, answering: Bool) async throws -> RawFrames.Frame? {
+        while let frame = try await socket.next() {
+            guard frame.opcode == 0x9 else { return frame }
+            if answering { try await socket.send(opcode: 0xA, frame.payload) }
+        }
+        return nil
+    }
+
+    @Test("a quiet WebSocket is pinged halfway through the idle deadline: one that answers stays, one that does not is closed with 1001")
+    func idleDeadline() async throws {
+        // 6 s: the live socket has 3 s to answer the server's ping, even in a loaded run.
+        try await withServer({ $0.deadlines.idle = .seconds(6) }) { server in
+            let dead = try await RawFrames.connect(port: server.ports.walmart, path: "/ws/walmart")
+            let alive = try await RawFrames.connect(port: server.ports.walmart, path: "/ws/walmart")
+            for (socket, user) in [(dead, "dee"), (alive, "al")] {
+                try await socket.send(text: ClientMessage.hello(.init(sessionId: nil, userId: user)).encoded())
+                let welcome = try await Self.nextNotPing(socket, answering: socket === alive)
+                #expect(welcome?.text.contains("welcome") == true, "\(welcome?.opcode ?? 0) \(welcome?.text ?? "nil")")
+            }
+            // The live one answers every ping, all along.
+            let answering = Task { try await Self.nextNotPing(alive, answering: true) }
+            // The dead one is asked and never answers: closed at the deadline.
+            let close = try await Self.nextNotPing(dead, answering: false)
+            #expect(close?.closeCode == 1001)
+            #expect(close?.text.contains("idle") == true)
+            // By now the live one is past the same deadline, and still served.
+            try await alive.send(text: ClientMessage.ping(ts: 7).encoded())
+            let pong = try await answering.value
+            #expect(pong?.text.contains(#""type":"pong""#) == true, "\(pong?.opcode ?? 0) \(pong?.text ?? "nil")")
+            await dead.close()
+            await alive.close()
         }
     }
 }

@@ -68,6 +68,21 @@ struct StoreTests {
         #expect(store.noteSession("recent"))
     }
 
+    @Test("a session seen at one hello only is kept briefly; one that came back is kept its lifetime")
+    func unusedSessionExpiry() async throws {
+        let store = try GroceryStore(path: ":memory:")
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        for id in ["once", "back"] {
+            _ = store.noteSession(id)
+            try await store.touchSession(id, userId: "kim", now: start)
+        }
+        try await store.touchSession("back", userId: "kim", now: start.addingTimeInterval(10))
+        let later = start.addingTimeInterval(7200)
+        #expect(try await store.expireSessions(before: start.addingTimeInterval(-1), unusedBefore: later.addingTimeInterval(-3600)) == 1)
+        #expect(!store.isKnownSession("once"))
+        #expect(store.isKnownSession("back"))
+    }
+
     @Test("the upgrade limiter refuses while draining and refills with time")
     func admission() {
         var limits = ServerConfiguration.Limits()

@@ -21,10 +21,13 @@ public final class RawFrames: Sendable {
         self.reader = reader
     }
 
-    /// Connects and completes the upgrade handshake.
-    public static func connect(port: Int, path: String) async throws -> RawFrames {
+    /// Connects and completes the upgrade handshake. With `readingAfterUpgrade: false` the
+    /// socket (with a small receive buffer) reads nothing more: a client that never reads.
+    public static func connect(port: Int, path: String, readingAfterUpgrade: Bool = true) async throws -> RawFrames {
         let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if !readingAfterUpgrade { bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: 4096) }
+        let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(continuation)) }
             }
@@ -37,11 +40,24 @@ public final class RawFrames: Sendable {
         guard String(decoding: head, as: UTF8.self).hasPrefix("HTTP/1.1 101") else {
             throw TestFailure("upgrade refused: \(String(decoding: head, as: UTF8.self))")
         }
+        if !readingAfterUpgrade { try await channel.setOption(.autoRead, value: false).get() }
         return RawFrames(channel: channel, reader: reader)
+    }
+
+    /// Whether the socket takes more without queueing in this process (NIO's high-water mark).
+    public var isWritable: Bool { channel.isWritable }
+
+    /// Queues a text frame without waiting for it to reach the socket.
+    public func queue(text: String) {
+        channel.writeAndFlush(ByteBuffer(bytes: Self.frame(opcode: 0x1, Array(text.utf8), fin: true, masked: true)), promise: nil)
     }
 
     /// Sends one frame; `masked: false` breaks RFC 6455 on purpose.
     public func send(opcode: UInt8, _ payload: [UInt8], fin: Bool = true, masked: Bool = true) async throws {
+        try await channel.writeAndFlush(ByteBuffer(bytes: Self.frame(opcode: opcode, payload, fin: fin, masked: masked)))
+    }
+
+    private static func frame(opcode: UInt8, _ payload: [UInt8], fin: Bool, masked: Bool) -> [UInt8] {
         var frame: [UInt8] = [(fin ? 0x80 : 0) | opcode]
         let maskBit: UInt8 = masked ? 0x80 : 0
         switch payload.count {
@@ -56,7 +72,7 @@ public final class RawFrames: Sendable {
         } else {
             frame += payload
         }
-        try await channel.writeAndFlush(ByteBuffer(bytes: frame))
+        return frame
     }
 
     public func send(text: String) async throws { try await send(opcode: 0x1, Array(text.utf8)) }

@@ -32,7 +32,7 @@ struct ShutdownTests {
         deinit { close(descriptor) }
     }
 
-    @Test("SIGTERM with an idle TCP connection, half a request head, a hello-less WebSocket and 100 busy ones: exit 0 within the grace")
+    @Test("SIGTERM with an idle TCP connection, half a request head, a hello-less WebSocket and 200 busy ones: exit 0 within the grace")
     func everyStage() async throws {
         let server = try await ServeProcess.start(["--db", ":memory:", "--shutdown-grace", "3", "--upgrade-burst", "1000", "--upgrades-per-second", "1000"])
         let idle = try RawConnection(port: server.walmartPort)
@@ -42,7 +42,7 @@ struct ShutdownTests {
             Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\nSec-WebSocket-Version: 13\r\n\r\n
             """)
         var busy: [TestSocket] = []
-        for n in 0..<100 {
+        for n in 0..<200 {
             let socket = try await TestSocket.connect(n.isMultiple(of: 2) ? server.walmartURL : server.groceryURL)
             socket.send(.hello(.init(sessionId: nil, userId: "busy\(n)")))
             busy.append(socket)

@@ -15,7 +15,9 @@ import GroceryProtocol
 struct ChannelSession: Sendable {
     /// A step that awaits the database.
     enum Work: Sendable {
-        case record(sessionId: String, userId: String)
+        /// Writes the session down when `keep` (a new one within the quota, or a known one),
+        /// and sends the grocery channel its cart.
+        case record(sessionId: String, userId: String, keep: Bool)
         case apply(CartCommand, userId: String)
     }
 
@@ -24,6 +26,8 @@ struct ChannelSession: Sendable {
     /// The token of the upgrade's `Authorization: Bearer` header, if any.
     private let bearer: String?
     private var userId: String?
+    /// A hello was welcomed.
+    var isIdentified: Bool { userId != nil }
     private var bucket: TokenBucket
     private var strikes = 0
 
@@ -78,8 +82,8 @@ struct ChannelSession: Sendable {
     /// Does a step that awaits the database; its replies go out as it goes.
     func perform(_ work: Work, on connection: LiveConnection) async {
         switch work {
-        case .record(let sessionId, let userId):
-            await record(sessionId: sessionId, userId: userId, on: connection)
+        case .record(let sessionId, let userId, let keep):
+            await record(sessionId: sessionId, userId: userId, keep: keep, on: connection)
         case .apply(let command, let userId):
             await apply(command, userId: userId, on: connection)
         }
@@ -106,17 +110,19 @@ struct ChannelSession: Sendable {
         guard let user = UserAdmission.admit(token: hello.token ?? bearer, requested: hello.userId, on: connection, context: context) else {
             return nil
         }
-        let resumed = context.store.noteSession(sessionId)
+        let resumed = context.store.isKnownSession(sessionId)
+        let keep = resumed || context.sessionQuota.admit(user: user, address: connection.peer)
+        if keep { _ = context.store.noteSession(sessionId) }
         userId = user
         context.registry.setUser(user, for: connection)
         connection.send(.welcome(sessionId: sessionId, resumed: resumed, heartbeatMs: context.configuration.heartbeatMs, messageRate: context.messageRate))
-        return .record(sessionId: sessionId, userId: user)
+        return .record(sessionId: sessionId, userId: user, keep: keep)
     }
 
     /// Writes the session down; on the grocery channel the cart follows the welcome.
-    private func record(sessionId: String, userId: String, on connection: LiveConnection) async {
+    private func record(sessionId: String, userId: String, keep: Bool, on connection: LiveConnection) async {
         do {
-            try await context.store.touchSession(sessionId, userId: userId)
+            if keep { try await context.store.touchSession(sessionId, userId: userId) }
             if kind == .grocery {
                 connection.send(.cart(try await context.store.cart(userId: userId)))
             }

@@ -10,6 +10,17 @@ struct ServerContext: Sendable {
     let registry: ConnectionRegistry
     let logger: Logger
     let started = ContinuousClock.now
+    let sessionQuota: SessionQuota
+
+    init(configuration: ServerConfiguration, store: GroceryStore, parser: NLPParser, registry: ConnectionRegistry, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.parser = parser
+        self.registry = registry
+        self.logger = logger
+        let limits = configuration.limits
+        sessionQuota = SessionQuota(perUser: limits.newSessionsPerUserPerHour, perAddress: limits.newSessionsPerAddressPerHour)
+    }
 }
 
 extension ServerContext {

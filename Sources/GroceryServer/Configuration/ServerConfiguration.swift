@@ -19,10 +19,15 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGrace: Duration = .seconds(5)
     /// `reconnect.retryAfterMs` is drawn uniformly from this range on shutdown.
     public var reconnectAfterMs: ClosedRange<Int> = 1000...5000
-    /// How long processed message ids are remembered for de-duplication.
+    /// How long processed message ids are remembered for de-duplication, and sessions
+    /// after their last hello.
     public var processedIDLifetime: Duration = .seconds(7 * 24 * 3600)
+    /// How long a session that never came back (one hello only) is kept.
+    public var unusedSessionLifetime: Duration = .seconds(3600)
     /// Heartbeat interval advertised in `welcome`.
     public var heartbeatMs = 30_000
+    /// Deadlines for what a client controls (each closes the connection when missed).
+    public var deadlines = Deadlines()
     /// Largest WebSocket frame accepted; larger closes with 1009.
     public var maxFrameBytes = 64 * 1024
     /// Checks user tokens; nil takes the user a hello names (loopback only, see ``checkExposure()``).
@@ -31,6 +36,28 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSConfiguration?
     /// Allows a non-loopback address without ``tokens`` (anyone may use any cart).
     public var insecureNoAuth = false
+    /// A path on the walmart port that echoes every WebSocket message, for conformance
+    /// suites only (nil, the default, serves none). While set, the frame decoder on that
+    /// port buffers frames up to the echo's 16 MiB before the channels' own limit
+    /// (``maxFrameBytes``) is applied to their messages: never set it on a public server.
+    public var conformanceEchoPath: String?
+
+    /// How long a client may take at each stage before the server hangs up, so idle,
+    /// slow or silent sockets cannot hold a connection slot forever.
+    public struct Deadlines: Sendable {
+        /// From TCP accept to a complete first request head (a slowloris is cut here).
+        public var requestHead: Duration = .seconds(10)
+        /// From the upgrade to a `hello` on the walmart and grocery channels (then close 1008).
+        public var hello: Duration = .seconds(10)
+        /// No frame at all from the client this long (three heartbeats): close 1001.
+        public var idle: Duration = .seconds(90)
+        /// Output waiting unread past the high-water mark this long (a client that stopped
+        /// reading): close 1008. Reading from it is paused meanwhile.
+        public var writeStall: Duration = .seconds(30)
+
+        /// The defaults: 10 s, 10 s, 90 s, 30 s.
+        public init() {}
+    }
 
     /// Per-IP and per-connection limits.
     public struct Limits: Sendable {
@@ -46,6 +73,10 @@ public struct ServerConfiguration: Sendable {
         public var messageBurst = 200.0
         /// Refused messages (in a row, without a pause) before the connection is closed with 1008.
         public var strikesBeforeClose = 50
+        /// New sessions kept per user per hour; past it a hello gets a session that is not kept.
+        public var newSessionsPerUserPerHour = 60
+        /// New sessions kept per client address per hour (a NAT may hold many users).
+        public var newSessionsPerAddressPerHour = 600
 
         /// Creates the defaults.
         public init() {}

@@ -4,6 +4,8 @@ import Synchronization
 /// The server's channels.
 public enum ChannelKind: String, Sendable, CaseIterable {
     case walmart, grocery, trpc
+    /// The conformance-testing echo (`--conformance-echo-path`), off unless asked for.
+    case echo
 }
 
 /// Why an upgrade was refused before it happened.

@@ -48,7 +48,8 @@ struct Expiry: Service {
     static func once(_ context: ServerContext) async throws {
         let cutoff = Date().addingTimeInterval(-context.configuration.processedIDLifetime.seconds)
         let processed = try await context.store.expireProcessed(before: cutoff)
-        let sessions = try await context.store.expireSessions(before: cutoff)
+        let unused = Date().addingTimeInterval(-context.configuration.unusedSessionLifetime.seconds)
+        let sessions = try await context.store.expireSessions(before: cutoff, unusedBefore: unused)
         context.logger.debug("expired", metadata: ["processedIds": "\(processed)", "sessions": "\(sessions)"])
     }
 }

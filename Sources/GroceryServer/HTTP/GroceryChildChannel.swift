@@ -37,7 +37,10 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
         return channel.eventLoop.makeCompletedFuture {
             let asked = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
             let upgrader = NIOTypedWebSocketServerUpgrader<Upgrade>(
-                maxFrameSize: context.configuration.maxFrameBytes,
+                // The echo (a testing aid) takes Autobahn's 16 MiB frames; every other
+                // endpoint's own limit is applied to the message by its handler.
+                maxFrameSize: endpoints.values.contains(.echo)
+                    ? max(EchoConversation.maxMessageBytes, context.configuration.maxFrameBytes) : context.configuration.maxFrameBytes,
                 enableAutomaticErrorHandling: false,
                 shouldUpgrade: { channel, head in
                     asked.value = true
@@ -57,7 +60,9 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
                     channel.eventLoop.makeCompletedFuture {
                         let operations = channel.pipeline.syncOperations
                         try operations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                        try operations.addHandler(HTTPConnectionStateHandler(logger: logger))
+                        // A kept-alive HTTP connection gets the same deadline for each later
+                        // request head: idle, or dripping one, it is closed.
+                        try operations.addHandler(HTTPConnectionStateHandler(idleTimeout: context.configuration.deadlines.requestHead, logger: logger))
                         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
                         return asked.value ? .badHandshake(http) : .http(http)
@@ -71,6 +76,12 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
             let upgrade = try operations.configureUpgradableHTTPServerPipeline(configuration: configuration)
             let upgradeHandler = try operations.handler(type: NIOTypedHTTPServerUpgradeHandler<Upgrade>.self)
             try operations.addHandler(UpgradeGate(rules: rules), position: .before(upgradeHandler))
+            // A first request head that does not arrive in time (a slowloris, an idle
+            // socket) ends the connection; once it is answered the deadline is off.
+            let headDeadline = channel.eventLoop.scheduleTask(in: TimeAmount(context.configuration.deadlines.requestHead)) {
+                channel.close(promise: nil)
+            }
+            upgrade.whenComplete { _ in headDeadline.cancel() }
             return Value(upgrade: upgrade, channel: channel)
         }
     }

@@ -15,6 +15,8 @@ public final class GroceryStore: Sendable {
     /// Every session id in the `sessions` table, and those noted since: this process
     /// is the database's only writer, so a hello is answered without a query.
     private let knownSessions: Mutex<Set<String>>
+    /// How the latest write went, and when: `/health` reads it (see ``writeProblem(maxAge:)``).
+    private let lastWrite = Mutex<(problem: String?, at: ContinuousClock.Instant)>((nil, .now))
 
     /// Opens (creating if needed) the database at `path`; `":memory:"` is a throw-away store.
     public init(path: String, catalog: Catalog = .bundled) throws {
@@ -36,6 +38,39 @@ public final class GroceryStore: Sendable {
         knownSessions.withLock { !$0.insert(sessionId).inserted }
     }
 
+    /// Whether a session id is known (written down, or noted), without noting it.
+    public func isKnownSession(_ sessionId: String) -> Bool {
+        knownSessions.withLock { $0.contains(sessionId) }
+    }
+
+    /// Why the store cannot write, or nil when it can. The latest write's outcome is used
+    /// while it is younger than `maxAge`; otherwise a one-row write finds out, so an idle
+    /// server's `/health` is as true as a busy one's.
+    public func writeProblem(maxAge: Duration = .seconds(1)) async -> String? {
+        let last = lastWrite.withLock { $0 }
+        if ContinuousClock.now - last.at < maxAge { return last.problem }
+        do {
+            try await write { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO health_probe (id, at) VALUES (1, ?)", arguments: [Date().timeIntervalSince1970])
+            }
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// Every write goes through here, so its outcome is known to ``writeProblem(maxAge:)``.
+    private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            let value = try await database.write(updates)
+            lastWrite.withLock { $0 = (nil, .now) }
+            return value
+        } catch {
+            lastWrite.withLock { $0 = ("\(error)", .now) }
+            throw error
+        }
+    }
+
     /// Closes the database; later calls fail.
     public func close() throws {
         try database.close()
@@ -44,7 +79,7 @@ public final class GroceryStore: Sendable {
     /// Records a session (or its latest sighting); true when it was seen before.
     @discardableResult
     public func touchSession(_ sessionId: String, userId: String, now: Date = Date()) async throws -> Bool {
-        try await database.write { db in
+        try await write { db in
             let seen = try Bool.fetchOne(db, sql: "SELECT 1 FROM sessions WHERE session_id = ?", arguments: [sessionId]) ?? false
             try db.execute(
                 sql: """
@@ -64,7 +99,7 @@ public final class GroceryStore: Sendable {
     /// Applies a cart command once. A repeated id returns the first reply and the
     /// current cart without changing anything.
     public func apply(_ command: CartCommand, userId: String, now: Date = Date()) async throws -> CartOutcome {
-        try await database.write { db in
+        try await write { db in
             if let stored = try String.fetchOne(
                 db, sql: "SELECT reply FROM processed WHERE user_id = ? AND message_id = ?", arguments: [userId, command.id])
             {
@@ -92,18 +127,21 @@ public final class GroceryStore: Sendable {
     /// Forgets processed ids recorded before `cutoff`; returns how many.
     @discardableResult
     public func expireProcessed(before cutoff: Date) async throws -> Int {
-        try await database.write { db in
+        try await write { db in
             try db.execute(sql: "DELETE FROM processed WHERE created_at < ?", arguments: [cutoff.timeIntervalSince1970])
             return db.changesCount
         }
     }
 
-    /// Forgets sessions not seen since `cutoff`, on disk and in memory; returns how many.
+    /// Forgets sessions not seen since `cutoff`, and those never resumed (seen at one
+    /// hello only) created before `unusedCutoff`, on disk and in memory; returns how many.
     @discardableResult
-    public func expireSessions(before cutoff: Date) async throws -> Int {
-        let forgotten = try await database.write { db in
-            let ids = try String.fetchAll(db, sql: "SELECT session_id FROM sessions WHERE last_seen < ?", arguments: [cutoff.timeIntervalSince1970])
-            try db.execute(sql: "DELETE FROM sessions WHERE last_seen < ?", arguments: [cutoff.timeIntervalSince1970])
+    public func expireSessions(before cutoff: Date, unusedBefore unusedCutoff: Date? = nil) async throws -> Int {
+        let (seen, created) = (cutoff.timeIntervalSince1970, (unusedCutoff ?? cutoff).timeIntervalSince1970)
+        let forgotten = try await write { db in
+            let condition = "last_seen < ? OR (last_seen = created_at AND created_at < ?)"
+            let ids = try String.fetchAll(db, sql: "SELECT session_id FROM sessions WHERE \(condition)", arguments: [seen, created])
+            try db.execute(sql: "DELETE FROM sessions WHERE \(condition)", arguments: [seen, created])
             return ids
         }
         knownSessions.withLock { $0.subtract(forgotten) }
@@ -148,6 +186,10 @@ public final class GroceryStore: Sendable {
                     CREATE TABLE sessions (
                         session_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at REAL NOT NULL, last_seen REAL NOT NULL);
                     """)
+        }
+        migrator.registerMigration("v2") { db in
+            // One row that `/health` rewrites to learn whether the store can still write.
+            try db.execute(sql: "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at REAL NOT NULL)")
         }
         return migrator
     }

@@ -55,6 +55,8 @@ final class LoopConversation: Conversation {
     func end() {
         waiting.removeAll()
     }
+
+    var isIdentified: Bool { session.isIdentified }
 }
 
 /// A session that awaits for most of what it does (tRPC): it runs in a task of its own,
@@ -100,10 +102,37 @@ final class AsyncConversation: Conversation {
         messages.finish()
     }
 
+    var isIdentified: Bool { true }  // tRPC checks each request, not a hello
+
     /// Messages handed to the task and not yet handled.
     fileprivate final class Pending: Sendable {
         private let count = Atomic<Int>(0)
         func added() -> Int { count.wrappingAdd(1, ordering: .relaxed).newValue }
         func done() -> Int { count.wrappingSubtract(1, ordering: .relaxed).newValue }
     }
+}
+
+/// The conformance-testing echo (`--conformance-echo-path`): every message comes back as
+/// it came, so a conformance suite (Autobahn|Testsuite) can judge the frame handling that
+/// every channel shares. Off unless asked for; no hello, no cart, no database.
+final class EchoConversation: Conversation {
+    /// Autobahn's largest case (9.1.6) is a 16 MiB message.
+    static let maxMessageBytes = 16 * 1024 * 1024
+
+    private let connection: LiveConnection
+
+    init(connection: LiveConnection) {
+        self.connection = connection
+    }
+
+    func receive(_ message: InboundMessage) {
+        switch message {
+        case .text(let text): connection.send(text)
+        case .binary(let bytes): connection.send(binary: bytes)
+        }
+    }
+
+    func end() {}
+
+    var isIdentified: Bool { true }
 }

@@ -15,4 +15,7 @@ protocol Conversation: AnyObject {
     func receive(_ message: InboundMessage)
     /// The connection is closed; nothing more will arrive.
     func end()
+    /// Whether the client has said who it is (walmart, grocery: a welcomed hello; tRPC
+    /// identifies per request, so always).
+    var isIdentified: Bool { get }
 }

@@ -38,13 +38,19 @@ final class LiveConnection: Sendable {
 
     func send(_ text: String) { send(utf8: text.utf8) }
 
+    /// A binary message (the conformance echo's).
+    func send(binary: ByteBuffer) {
+        guard sentClose == nil else { return }
+        write(WebSocketFrame(fin: true, opcode: .binary, data: binary))
+    }
+
     private func send(utf8: some Sequence<UInt8>) {
         guard sentClose == nil else { return }
         write(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: utf8)))
     }
 
     /// Sends a close frame (once) and ends our side of the TCP stream; the socket closes
-    /// when the client answers, or after ``closeTimeout`` if it does not. (Closing at
+    /// when the client answers, or ``closeTimeout`` after the call if it does not. (Closing at
     /// once with the client's bytes unread would reset the connection, and the client
     /// could lose the close frame with the reason.)
     func close(_ code: CloseCode, reason: String) {
@@ -60,8 +66,14 @@ final class LiveConnection: Sendable {
         let channel = self.channel
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)).whenComplete { _ in
             channel.close(mode: .output, promise: nil)
-            channel.eventLoop.scheduleTask(in: Self.closeTimeout) { channel.close(promise: nil) }
         }
+        // Armed now, not once the frame is out: a client that reads nothing never lets it out.
+        channel.eventLoop.scheduleTask(in: Self.closeTimeout) { channel.close(promise: nil) }
+    }
+
+    /// Asks a quiet client for a pong (on the event loop).
+    func ping() {
+        write(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer()))
     }
 
     /// Answers a client ping (on the event loop).

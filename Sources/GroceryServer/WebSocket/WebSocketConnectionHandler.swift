@@ -22,19 +22,92 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     private var partialIsText = false
     private var peerCloseCode: UInt16?
     private var failed = false
+    private let deadlines: ServerConfiguration.Deadlines
+    private var lastInbound = NIODeadline.now()
+    private var helloTimer: Scheduled<Void>?
+    private var idleTimer: Scheduled<Void>?
+    private var stallTimer: Scheduled<Void>?
+    /// Complete messages read while our output waits unread: handled once it drains. At
+    /// most one read's worth, since nothing more is read meanwhile; so what a query asks
+    /// us to write (a reply can be 50 times its size) never piles up behind a non-reader.
+    private var held = CircularBuffer<InboundMessage>()
+    private var channel: (any Channel)?
 
     init(
-        connection: LiveConnection, conversation: any Conversation, maxMessageBytes: Int,
+        connection: LiveConnection, conversation: any Conversation, maxMessageBytes: Int, deadlines: ServerConfiguration.Deadlines,
         onClose: @escaping (_ peerCloseCode: UInt16?) -> Void
     ) {
         self.connection = connection
         self.conversation = conversation
         self.maxMessageBytes = maxMessageBytes
+        self.deadlines = deadlines
         self.onClose = onClose
+    }
+
+    /// Arms the hello and idle deadlines: a socket that never says hello, or goes quiet,
+    /// cannot hold a connection slot (and the per-address cap) forever.
+    func handlerAdded(context: ChannelHandlerContext) {
+        channel = context.channel
+        let loop = context.eventLoop
+        let this = NIOLoopBound(self, eventLoop: loop)
+        helloTimer = loop.scheduleTask(in: TimeAmount(deadlines.hello)) {
+            if !this.value.conversation.isIdentified {
+                this.value.fail(.policyViolation, "no hello within \(this.value.deadlines.hello.wholeMilliseconds) ms")
+            }
+        }
+        scheduleIdleCheck(at: lastInbound + TimeAmount(deadlines.idle / 2), on: loop)
+    }
+
+    private func scheduleIdleCheck(at deadline: NIODeadline, on loop: any EventLoop) {
+        let this = NIOLoopBound(self, eventLoop: loop)
+        // One timer, moved on when it finds traffic since it was set (cheaper than one per
+        // frame). Halfway through a silence the server pings, so any RFC 6455 client (a
+        // browser's tRPC link too) proves it is alive with its pong; a dead one is closed.
+        idleTimer = loop.scheduleTask(deadline: deadline) {
+            let handler = this.value
+            guard !handler.failed else { return }
+            let idle = TimeAmount(handler.deadlines.idle)
+            let half = TimeAmount(handler.deadlines.idle / 2)
+            let now = NIODeadline.now()
+            if handler.lastInbound + idle <= now {
+                handler.fail(.goingAway, "idle for \(handler.deadlines.idle.wholeMilliseconds) ms")
+            } else if handler.lastInbound + half <= now {
+                handler.connection.ping()
+                handler.scheduleIdleCheck(at: handler.lastInbound + idle, on: loop)
+            } else {
+                handler.scheduleIdleCheck(at: handler.lastInbound + half, on: loop)
+            }
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        helloTimer?.cancel()
+        idleTimer?.cancel()
+        stallTimer?.cancel()
+        channel = nil
+    }
+
+    /// While what we send piles up unread (past NIO's high-water mark), the
+    /// ``BackPressureHandler`` ahead of us stops reading, so the client cannot make us
+    /// queue more; one that stays like that past the stall deadline is closed.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stallTimer?.cancel()
+            stallTimer = nil
+            handOver()
+        } else if stallTimer == nil {
+            let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let stall = deadlines.writeStall
+            stallTimer = context.eventLoop.scheduleTask(in: TimeAmount(stall)) {
+                this.value.fail(.policyViolation, "not reading for \(stall.wholeMilliseconds) ms")
+            }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !failed else { return }
+        lastInbound = .now()
         let frame = unwrapInboundIn(data)
         guard frame.maskKey != nil else { return fail(.protocolError, "client frames must be masked") }
         // No extension is negotiated, so no reserved bit may be set (RFC 6455 §5.2).
@@ -87,9 +160,21 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
             guard let text = String(validating: message.readableBytesView, as: UTF8.self) else {
                 return fail(.invalidPayload, "text is not valid UTF-8")
             }
-            conversation.receive(.text(text))
+            deliver(.text(text))
         } else {
-            conversation.receive(.binary(message))
+            deliver(.binary(message))
+        }
+    }
+
+    private func deliver(_ message: InboundMessage) {
+        held.append(message)
+        handOver()
+    }
+
+    /// Gives the conversation what is held, while the output has room.
+    private func handOver() {
+        while !failed, !held.isEmpty, channel?.isWritable ?? false {
+            conversation.receive(held.removeFirst())
         }
     }
 
@@ -106,6 +191,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     private func fail(_ code: CloseCode, _ reason: String) {
         failed = true
         partial = nil
+        held.removeAll()
         connection.close(code, reason: reason)
     }
 
@@ -122,6 +208,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        held.removeAll()
         conversation.end()
         onClose(peerCloseCode)
         context.fireChannelInactive()

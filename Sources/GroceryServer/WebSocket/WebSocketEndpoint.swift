@@ -18,9 +18,13 @@ enum WebSocketEndpoint {
                 LoopConversation(session: ChannelSession(kind: kind, context: context, bearer: bearer), connection: connection, eventLoop: channel.eventLoop)
             case .trpc:
                 AsyncConversation(session: TRPCSession(context: context, requestPath: uri, bearer: bearer), connection: connection, channel: channel)
+            case .echo:
+                EchoConversation(connection: connection)
             }
         let handler = WebSocketConnectionHandler(
-            connection: connection, conversation: conversation, maxMessageBytes: context.configuration.maxFrameBytes
+            connection: connection, conversation: conversation,
+            maxMessageBytes: kind == .echo ? EchoConversation.maxMessageBytes : context.configuration.maxFrameBytes,
+            deadlines: context.configuration.deadlines
         ) { peerCode in
             context.registry.remove(connection)
             let code = connection.sentClose.map { "\($0)" } ?? peerCode.map { "peer \($0)" } ?? "dropped"
@@ -32,6 +36,8 @@ enum WebSocketEndpoint {
                 ])
         }
         do {
+            // Reading stops while our output waits unread (see the handler's write-stall deadline).
+            try channel.pipeline.syncOperations.addHandler(BackPressureHandler(), position: .first)
             try channel.pipeline.syncOperations.addHandler(handler)
         } catch {
             context.registry.remove(connection)  // never served, so never closed by the handler

@@ -60,11 +60,32 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Refused messages in a row before the connection is closed with 1008. (env: GROCERY_STRIKES_BEFORE_CLOSE, default 50)")
     var strikesBeforeClose: Int?
 
+    @Option(help: "New sessions kept per user per hour; past it a hello gets a session that is not kept. (env: GROCERY_NEW_SESSIONS_PER_USER, default 60)")
+    var newSessionsPerUser: Int?
+
+    @Option(help: "New sessions kept per client address per hour. (env: GROCERY_NEW_SESSIONS_PER_ADDRESS, default 600)")
+    var newSessionsPerAddress: Int?
+
     @Option(help: "Seconds a graceful shutdown may take. (env: GROCERY_SHUTDOWN_GRACE, default 5)")
     var shutdownGrace: Double?
 
     @Option(help: "Range of retryAfterMs sent to clients on shutdown, MIN-MAX. (env: GROCERY_RECONNECT_AFTER_MS, default 1000-5000)")
     var reconnectAfterMs: String?
+
+    @Option(help: "A connection's first request head must arrive within this, ms (slowloris). (env: GROCERY_REQUEST_HEAD_TIMEOUT_MS, default 10000)")
+    var requestHeadTimeoutMs: Int?
+
+    @Option(help: "A WebSocket must say hello within this after the upgrade, ms (else 1008). (env: GROCERY_HELLO_TIMEOUT_MS, default 10000)")
+    var helloTimeoutMs: Int?
+
+    @Option(help: "A WebSocket with no frame from the client this long is closed with 1001, ms. (env: GROCERY_IDLE_TIMEOUT_MS, default 90000)")
+    var idleTimeoutMs: Int?
+
+    @Option(help: "A WebSocket client that leaves our output unread this long is closed with 1008, ms; reading from it pauses meanwhile. (env: GROCERY_WRITE_STALL_TIMEOUT_MS, default 30000)")
+    var writeStallTimeoutMs: Int?
+
+    @Option(help: "Testing aid: serve a WebSocket echo at this path on the walmart port, for conformance suites (Autobahn|Testsuite). Off by default; never on a public server. (env: GROCERY_CONFORMANCE_ECHO_PATH)")
+    var conformanceEchoPath: String?
 
     @Option(help: "Hours a processed message id is remembered for de-duplication. (env: GROCERY_PROCESSED_ID_TTL_HOURS, default 168)")
     var processedIdTtlHours: Double?
@@ -134,6 +155,9 @@ struct ServeCommand: AsyncParsableCommand {
         limits.messagesPerSecond = try env.value(messagesPerSecond, "GROCERY_MESSAGES_PER_SECOND", default: limits.messagesPerSecond) { Double($0).flatMap { $0 >= 0 ? $0 : nil } }
         limits.messageBurst = try env.value(messageBurst, "GROCERY_MESSAGE_BURST", default: limits.messageBurst, parse: Self.positive)
         limits.strikesBeforeClose = try env.value(strikesBeforeClose, "GROCERY_STRIKES_BEFORE_CLOSE", default: limits.strikesBeforeClose) { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        let count = { (text: String) in Int(text).flatMap { $0 > 0 ? $0 : nil } }
+        limits.newSessionsPerUserPerHour = try env.value(newSessionsPerUser, "GROCERY_NEW_SESSIONS_PER_USER", default: limits.newSessionsPerUserPerHour, parse: count)
+        limits.newSessionsPerAddressPerHour = try env.value(newSessionsPerAddress, "GROCERY_NEW_SESSIONS_PER_ADDRESS", default: limits.newSessionsPerAddressPerHour, parse: count)
         configuration.limits = limits
         let grace = try env.value(shutdownGrace, "GROCERY_SHUTDOWN_GRACE", default: 5, parse: Self.positive)
         configuration.shutdownGrace = .milliseconds(Int(grace * 1000))
@@ -142,6 +166,16 @@ struct ServeCommand: AsyncParsableCommand {
             guard parts.count == 2, parts[0] >= 0, parts[0] <= parts[1] else { return nil }
             return parts[0]...parts[1]
         }
+        let milliseconds = { (text: String) in Int(text).flatMap { $0 > 0 ? $0 : nil } }
+        configuration.deadlines.requestHead = .milliseconds(try env.value(requestHeadTimeoutMs, "GROCERY_REQUEST_HEAD_TIMEOUT_MS", default: 10_000, parse: milliseconds))
+        configuration.deadlines.hello = .milliseconds(try env.value(helloTimeoutMs, "GROCERY_HELLO_TIMEOUT_MS", default: 10_000, parse: milliseconds))
+        configuration.deadlines.idle = .milliseconds(try env.value(idleTimeoutMs, "GROCERY_IDLE_TIMEOUT_MS", default: 90_000, parse: milliseconds))
+        let echoPath = try env.value(conformanceEchoPath, "GROCERY_CONFORMANCE_ECHO_PATH", default: "") { path in
+            // "" stands for none; a given path must be a path, and not one a channel uses.
+            path.hasPrefix("/") && !["/ws/walmart", "/trpc-ws", "/health"].contains(path) ? path : nil
+        }
+        configuration.conformanceEchoPath = echoPath.isEmpty ? nil : echoPath
+        configuration.deadlines.writeStall = .milliseconds(try env.value(writeStallTimeoutMs, "GROCERY_WRITE_STALL_TIMEOUT_MS", default: 30_000, parse: milliseconds))
         try resolveSecurity(configuration: &configuration, env: env, environment: environment)
         let hours = try env.value(processedIdTtlHours, "GROCERY_PROCESSED_ID_TTL_HOURS", default: 168, parse: Self.positive)
         configuration.processedIDLifetime = .seconds(Int(hours * 3600))

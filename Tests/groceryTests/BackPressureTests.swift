@@ -1,0 +1,79 @@
+import Foundation
+import GroceryProtocol
+import GroceryTestSupport
+import Testing
+
+/// A client that sends and never reads (docs/SERVER.md, back-pressure): the server stops
+/// reading it once its replies wait unread, its memory stays bounded, and after the
+/// write-stall deadline the connection is closed — while other clients are served.
+/// The server is a real `grocery serve` process, so its memory is its own.
+@Suite("Back-pressure (real process)")
+struct BackPressureTests {
+    /// The resident memory of a process, in KiB.
+    static func residentKiB(_ pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { throw TestFailure("no VmRSS in /proc/\(pid)/status") }
+        return kib
+    }
+
+    /// A query whose result is about 5 KB, so a server that queues replies fills its
+    /// buffers with few of them, however slowly a loaded machine runs it.
+    static let longQuery = "add milk, eggs, bread, butter, cheese, apples, bananas, rice, beans and pasta"
+
+    static func walmartConnections(_ server: ServeProcess) async throws -> Int? {
+        let health = try await RawHTTP.get(port: server.walmartPort, path: "/health")
+        let object = try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any]
+        return (object?["connections"] as? [String: Int])?["walmart"]
+    }
+
+    @Test("a client that floods queries and never reads: the server stops reading it, grows by less than 8 MiB, and closes it at the write-stall deadline")
+    func nonReadingClient() async throws {
+        // No message limit, so only back-pressure can stop the flood (each query is answered with ~1 KB).
+        let server = try await ServeProcess.start(["--db", ":memory:", "--messages-per-second", "0", "--write-stall-timeout-ms", "10000"])
+        defer { server.signal(SIGKILL) }
+        // Warm up the parser and the allocator with a well-behaved client first.
+        let polite = try await TestSocket.connect(server.walmartURL)
+        polite.send(.hello(.init(sessionId: nil, userId: "polite")))
+        _ = try await polite.nextMessage()
+        for n in 0..<200 { polite.send(.nlpQuery(id: "p\(n)", text: "add 2 gallons of milk")) }
+        for _ in 0..<400 { _ = try await polite.nextMessage() }
+        let before = try Self.residentKiB(server.process.processIdentifier)
+
+        let flooder = try await RawFrames.connect(port: server.walmartPort, path: "/ws/walmart", readingAfterUpgrade: false)
+        try await flooder.send(text: ClientMessage.hello(.init(sessionId: nil, userId: "flooder")).encoded())
+        // Flood for 8 s, whatever happens. The kernel's buffers take a few MB of it first;
+        // after that, only a server that keeps reading (and queueing replies) takes more.
+        let floodEnds = ContinuousClock.now + .seconds(8)
+        var sent = 0
+        var peak = before
+        while ContinuousClock.now < floodEnds {
+            if flooder.isWritable {
+                for _ in 0..<50 {
+                    flooder.queue(text: ClientMessage.nlpQuery(id: "f\(sent)", text: Self.longQuery).encoded())
+                    sent += 1
+                }
+            }
+            peak = max(peak, try Self.residentKiB(server.process.processIdentifier))
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        // Measured on a debug build: 0.3–0.6 MiB; with the back-pressure handler removed, 40 MiB.
+        let growth = peak - before
+        #expect(growth < 8 * 1024, "server grew by \(growth) KiB while \(sent) messages were sent")
+
+        // Others are served meanwhile, and the stalled client is closed at its deadline.
+        polite.send(.ping(ts: 5))
+        guard case .pong = try await polite.nextMessage() else { throw TestFailure("the polite client was not served") }
+        let closedBy = ContinuousClock.now + .seconds(90)  // a watchdog; 10 s once the server is stalled
+        var open = try await Self.walmartConnections(server)
+        while open != 1, ContinuousClock.now < closedBy {
+            try await Task.sleep(for: .milliseconds(100))
+            open = try await Self.walmartConnections(server)
+        }
+        #expect(open == 1, "the non-reading client is still connected")
+        #expect(server.standardError.contains("1008"), "\(server.standardError.suffix(600))")
+        await flooder.close()
+        _ = try await polite.close()
+    }
+}
