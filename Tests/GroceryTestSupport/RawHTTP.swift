@@ -18,14 +18,17 @@ public enum RawHTTP {
         return try await send(port: port, request + "\r\n")
     }
 
-    public static func get(port: Int, path: String) async throws -> Response {
-        try await send(port: port, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
+    /// `GET path`; `from` is the source address (another loopback address, 127.0.0.2, is
+    /// another client as the server counts them).
+    public static func get(port: Int, path: String, from source: String? = nil) async throws -> Response {
+        try await send(port: port, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n", from: source)
     }
 
     /// Sends `request` as it is and reads one response.
-    public static func send(port: Int, _ request: String) async throws -> Response {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(5))
+    public static func send(port: Int, _ request: String, from source: String? = nil) async throws -> Response {
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(.seconds(5))
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        let channel = try await bootstrap
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
             }

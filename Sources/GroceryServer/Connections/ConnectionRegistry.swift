@@ -25,6 +25,8 @@ final class ConnectionRegistry: Sendable {
         /// tRPC connections: the ids (as JSON text) of their `cart.onChange` subscriptions.
         var cartSubscriptions: [Int: [String]] = [:]
         var perIP: [String: Int] = [:]
+        /// TCP connections per client IP whose first request is not answered yet.
+        var unansweredPerIP: [String: Int] = [:]
         var upgradeBuckets: [String: TokenBucket] = [:]
         var draining = false
         var nextID = 0
@@ -47,6 +49,25 @@ final class ConnectionRegistry: Sendable {
             let wait = bucket.take(now: now)
             state.upgradeBuckets[ip] = bucket
             return wait.map { .rateLimited(retryAfter: $0) } ?? .allowed
+        }
+    }
+
+    /// Counts an accepted TCP connection of `ip` until ``endUnanswered(ip:)``; false (and
+    /// nothing counted) when that IP already has `connectionsPerIP` connections that have
+    /// not finished a first request, so idle sockets from one address cannot use up the
+    /// server's file descriptors within the head deadline.
+    func beginUnanswered(ip: String) -> Bool {
+        state.withLock { state in
+            guard state.unansweredPerIP[ip, default: 0] < limits.connectionsPerIP else { return false }
+            state.unansweredPerIP[ip, default: 0] += 1
+            return true
+        }
+    }
+
+    func endUnanswered(ip: String) {
+        state.withLock { state in
+            state.unansweredPerIP[ip, default: 1] -= 1
+            if state.unansweredPerIP[ip] == 0 { state.unansweredPerIP[ip] = nil }
         }
     }
 

@@ -35,6 +35,21 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let (endpoints, context) = (self.endpoints, self.context)
         return channel.eventLoop.makeCompletedFuture {
+            // Over the cap: the socket is closed before anything is set up for it.
+            let ip = UpgradeGate.ip(channel.remoteAddress)
+            guard context.registry.beginUnanswered(ip: ip) else {
+                // Not a failed setup: NIO would leave the socket open (and log the error).
+                context.logger.debug("too many unanswered connections; closing", metadata: ["peer": "\(ip)"])
+                channel.close(promise: nil)
+                return Value(upgrade: channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel), channel: channel)
+            }
+            let counted = NIOLoopBoundBox(true, eventLoop: channel.eventLoop)
+            let answered: @Sendable () -> Void = {
+                guard counted.value else { return }
+                counted.value = false
+                context.registry.endUnanswered(ip: ip)
+            }
+            channel.closeFuture.whenComplete { _ in answered() }
             let asked = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
             let upgrader = NIOTypedWebSocketServerUpgrader<Upgrade>(
                 // The echo (a testing aid) takes Autobahn's 16 MiB frames; every other
@@ -77,11 +92,16 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
             let upgradeHandler = try operations.handler(type: NIOTypedHTTPServerUpgradeHandler<Upgrade>.self)
             try operations.addHandler(UpgradeGate(rules: rules), position: .before(upgradeHandler))
             // A first request head that does not arrive in time (a slowloris, an idle
-            // socket) ends the connection; once it is answered the deadline is off.
+            // socket) ends the connection; once it is answered the deadline is off. Until
+            // then the connection counts toward its address's cap of unanswered ones
+            // (checked first thing, above).
             let headDeadline = channel.eventLoop.scheduleTask(in: TimeAmount(context.configuration.deadlines.requestHead)) {
                 channel.close(promise: nil)
             }
-            upgrade.whenComplete { _ in headDeadline.cancel() }
+            upgrade.whenComplete { _ in
+                headDeadline.cancel()
+                answered()
+            }
             return Value(upgrade: upgrade, channel: channel)
         }
     }
