@@ -204,5 +204,19 @@ struct AuthTests {
             configuration.tokens = testSigner
             #expect(throws: Never.self) { try configuration.checkExposure() }
         }
+
+        @Test("the conformance echo is for loopback only, even with a secret")
+        func echo() throws {
+            var configuration = ServerConfiguration()
+            configuration.conformanceEchoPath = "/echo"
+            #expect(throws: Never.self) { try configuration.checkExposure() }
+            configuration.host = "0.0.0.0"
+            configuration.tokens = testSigner
+            #expect {
+                try configuration.checkExposure()
+            } throws: { error in
+                (error as? ExposureError)?.reason == .conformanceEcho
+            }
+        }
     }
 }

@@ -182,7 +182,7 @@ struct DeadlineTests {
         }
     }
 
-    @Test("a request head dripped forever (slowloris), an idle TCP socket and an idle kept-alive HTTP connection are closed at the head deadline; others are served meanwhile")
+    @Test("a request head or body dripped forever (slowloris), an idle TCP socket and an idle kept-alive HTTP connection are closed at the deadline; others are served meanwhile")
     func slowloris() async throws {
         try await withServer({ $0.deadlines.requestHead = .seconds(2) }) { server in
             let idle = try await Self.rawConnection(port: server.ports.walmart)
@@ -197,8 +197,12 @@ struct DeadlineTests {
             let dripAgain = Self.drip("GET /health HTTP/1.1\r\n", to: keptSlow)
             defer { dripAgain.cancel() }
             #expect(try await RawHTTP.get(port: server.ports.walmart, path: "/health").status == 200)
-            // Only a deadline can close these: none of them ever completes a (next) head.
-            for connection in [idle, slow, kept, keptSlow] {
+            // A whole head, then a body dripped forever: the request never ends.
+            let slowBody = try await Self.rawConnection(port: server.ports.walmart)
+            let bodyDrip = Self.drip("POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n", to: slowBody)
+            defer { bodyDrip.cancel() }
+            // Only a deadline can close these: none of them ever completes a (next) request.
+            for connection in [idle, slow, kept, keptSlow, slowBody] {
                 #expect(try await Self.closedByServer(connection, within: .seconds(30)))
             }
             // A request in time is answered.

@@ -83,6 +83,26 @@ struct StoreTests {
         #expect(store.isKnownSession("back"))
     }
 
+    @Test("the session quota counts per user and per address (IPv6 by /64), and its table stays bounded")
+    func sessionQuotaTable() {
+        let quota = SessionQuota(perUser: 2, perAddress: 3)
+        let now = ContinuousClock.now
+        #expect(quota.admit(user: "a", address: "2001:db8:1:2:aaaa::1", now: now))
+        #expect(quota.admit(user: "a", address: "2001:db8:1:2:bbbb::9", now: now))
+        #expect(!quota.admit(user: "a", address: "10.0.0.1", now: now))  // the user's 2
+        #expect(quota.admit(user: "b", address: "2001:db8:1:2:cccc::5", now: now))
+        #expect(!quota.admit(user: "c", address: "2001:db8:1:2:dddd::7", now: now))  // the /64's 3
+        #expect(quota.admit(user: "a", address: "10.0.0.1", now: now + .seconds(3601)))  // a new hour
+        // A spray of names and addresses fills the table to its bound, and no further.
+        let full = SessionQuota(perUser: 5, perAddress: 5)
+        var admitted = 0
+        for n in 0..<(SessionQuota.maxWindows / 2 + 100) where full.admit(user: "u\(n)", address: "10.\(n >> 16 & 255).\(n >> 8 & 255).\(n & 255)", now: now) {
+            admitted += 1
+        }
+        #expect(admitted == SessionQuota.maxWindows / 2)
+        #expect(full.admit(user: "u0", address: "10.0.0.0", now: now))  // known windows still count
+    }
+
     @Test("the upgrade limiter refuses while draining and refills with time")
     func admission() {
         var limits = ServerConfiguration.Limits()

@@ -19,6 +19,25 @@ func trpc(_ id: Int, _ method: String, _ path: String, _ input: Any? = nil) -> S
 
 @Suite("tRPC over WebSocket")
 struct TRPCTests {
+    @Test("cart.onChange: a repeated subscription id and a 17th subscription are refused")
+    func subscriptionLimits() async throws {
+        try await withServer { server in
+            let socket = try await TestSocket.connect(server.trpcURL + "?userId=sub")
+            for id in 1...16 {
+                socket.send(trpc(id, "subscription", "cart.onChange"))
+                #expect(try await socket.next()?.contains(#""type":"started""#) == true)
+                _ = try await socket.next()  // the cart as it is
+            }
+            socket.send(trpc(3, "subscription", "cart.onChange"))
+            let repeated = try await socket.next() ?? ""
+            #expect(repeated.contains("BAD_REQUEST") && repeated.contains("already running"), "\(repeated)")
+            socket.send(trpc(17, "subscription", "cart.onChange"))
+            let seventeenth = try await socket.next() ?? ""
+            #expect(seventeenth.contains("TOO_MANY_REQUESTS"), "\(seventeenth)")
+            _ = try await socket.close()
+        }
+    }
+
     @Test("query nlp.parse and products.search answer with result.type data")
     func queries() async throws {
         try await withServer { server in

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A WebSocket connection written by hand, frame by frame, for input a correct library
 /// refuses to produce: binary and unmasked frames, invalid UTF-8, oversize payloads.
@@ -22,14 +23,18 @@ public final class RawFrames: Sendable {
     }
 
     /// Connects and completes the upgrade handshake. With `readingAfterUpgrade: false` the
-    /// socket (with a small receive buffer) reads nothing more: a client that never reads.
-    public static func connect(port: Int, path: String, readingAfterUpgrade: Bool = true) async throws -> RawFrames {
+    /// socket (with a small receive buffer) reads nothing more: a client that never reads;
+    /// with `discardingAfterUpgrade` it reads everything and keeps none of it.
+    public static func connect(
+        port: Int, path: String, readingAfterUpgrade: Bool = true, discardingAfterUpgrade: Bool = false
+    ) async throws -> RawFrames {
         let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
+        let collector = Collector(continuation)
         var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         if !readingAfterUpgrade { bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: 4096) }
         let channel = try await bootstrap
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(continuation)) }
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
             }
             .connect(host: "127.0.0.1", port: port).get()
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -41,6 +46,7 @@ public final class RawFrames: Sendable {
             throw TestFailure("upgrade refused: \(String(decoding: head, as: UTF8.self))")
         }
         if !readingAfterUpgrade { try await channel.setOption(.autoRead, value: false).get() }
+        if discardingAfterUpgrade { collector.discard.store(true, ordering: .relaxed) }
         return RawFrames(channel: channel, reader: reader)
     }
 
@@ -140,12 +146,14 @@ public final class RawFrames: Sendable {
 private final class Collector: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
     private let continuation: AsyncStream<ByteBuffer>.Continuation
+    let discard = Atomic(false)
 
     init(_ continuation: AsyncStream<ByteBuffer>.Continuation) {
         self.continuation = continuation
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !discard.load(ordering: .relaxed) else { return }
         continuation.yield(unwrapInboundIn(data))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GroceryNLP
 import GroceryProtocol
 import GroceryTestSupport
 import Testing
@@ -75,5 +76,56 @@ struct BackPressureTests {
         #expect(server.standardError.contains("1008"), "\(server.standardError.suffix(600))")
         await flooder.close()
         _ = try await polite.close()
+    }
+
+    @Test("cart changes pushed to a user's connections that never read (grocery, and tRPC with 16 subscriptions): only the newest snapshot waits, memory stays under 16 MiB")
+    func fanOutToNonReaders() async throws {
+        let server = try await ServeProcess.start(["--db", ":memory:", "--messages-per-second", "0", "--write-stall-timeout-ms", "60000"])
+        defer { server.signal(SIGKILL) }
+        let shopper = try await TestSocket.connect(server.groceryURL)
+        shopper.send(.hello(.init(sessionId: nil, userId: "fan")))
+        _ = try await shopper.nextMessage()  // welcome
+        _ = try await shopper.nextMessage()  // cart
+        // A big cart: every change is a ~30 KB snapshot to every connection of the user.
+        let products = Catalog.bundled.products.prefix(200).map(\.id)
+        var sent = 0
+        func change(_ productId: String) {
+            shopper.send(.cart(CartCommand(id: "c\(sent)", action: .add, productId: productId, quantity: 1)))
+            sent += 1
+        }
+        for id in products { change(id) }
+        var acks = 0
+        while acks < sent, let message = try await shopper.nextMessage(timeout: .seconds(30)) {
+            if case .ack = message { acks += 1 }
+        }
+        let silentGrocery = try await RawFrames.connect(port: server.groceryPort, path: "/ws/grocery", readingAfterUpgrade: false)
+        try await silentGrocery.send(text: ClientMessage.hello(.init(sessionId: nil, userId: "fan")).encoded())
+        let silentTRPC = try await RawFrames.connect(port: server.walmartPort, path: "/trpc-ws?userId=fan", readingAfterUpgrade: false)
+        for id in 1...16 {
+            try await silentTRPC.send(text: #"{"id":\#(id),"method":"subscription","params":{"path":"cart.onChange"}}"#)
+        }
+        let before = try Self.residentKiB(server.process.processIdentifier)
+        var peak = before
+        for round in 0..<300 {
+            change(products[round % products.count])
+            if round % 20 == 19 {
+                while acks < sent, let message = try await shopper.nextMessage(timeout: .seconds(30)) {
+                    if case .ack = message { acks += 1 }
+                }
+                peak = max(peak, try Self.residentKiB(server.process.processIdentifier))
+            }
+        }
+        #expect(acks == sent)
+        // Coalesced, the silent ones stay far below the unread-output cap, so they are still
+        // connected (without coalescing the cap closes them, which bounds memory too).
+        let health = try await RawHTTP.get(port: server.walmartPort, path: "/health")
+        let open = (try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any])?["connections"] as? [String: Int]
+        #expect(open?["grocery"] == 2 && open?["trpc"] == 1, "\(health.body)")
+        // Without coalescing: 300 changes × 17 frames × ~30 KB ≈ 150 MB waiting.
+        let growth = peak - before
+        #expect(growth < 16 * 1024, "server grew by \(growth) KiB")
+        await silentGrocery.close()
+        await silentTRPC.close()
+        _ = try await shopper.close()
     }
 }

@@ -65,6 +65,35 @@ struct ShutdownTests {
         withExtendedLifetime((idle, half, helloless)) {}
     }
 
+    @Test("SIGTERM while 30 clients flood queries (10 never reading, 20 reading as fast as they can): exit 0 within the grace; no backlog is worked through after the close, no loop is kept from its timers")
+    func floodedShutdown() async throws {
+        let server = try await ServeProcess.start([
+            "--db", ":memory:", "--shutdown-grace", "3", "--messages-per-second", "0", "--write-stall-timeout-ms", "60000",
+            "--upgrade-burst", "1000", "--upgrades-per-second", "1000",
+        ])
+        var flooders: [RawFrames] = []
+        for n in 0..<30 {
+            let flooder = try await RawFrames.connect(
+                port: server.walmartPort, path: "/ws/walmart", readingAfterUpgrade: n >= 10, discardingAfterUpgrade: n >= 10)
+            try await flooder.send(text: ClientMessage.hello(.init(sessionId: nil, userId: "flood\(n)")).encoded())
+            flooders.append(flooder)
+        }
+        let query = ClientMessage.nlpQuery(id: "q", text: "add milk, eggs, bread, butter, cheese and apples").encoded()
+        let floodEnds = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < floodEnds {
+            for flooder in flooders where flooder.isWritable {
+                for _ in 0..<20 { flooder.queue(text: query) }
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let signalled = ContinuousClock.now
+        server.signal(SIGTERM)
+        let status = try await server.exitStatus(within: .seconds(15))
+        #expect(status == 0, "\(server.standardError.suffix(800))")
+        #expect(ContinuousClock.now - signalled < .seconds(3) + .milliseconds(1500))
+        for flooder in flooders { await flooder.close() }
+    }
+
     @Test("SIGTERM with a TLS handshake pending (TCP open, no ClientHello): exit 0 within the grace")
     func pendingTLSHandshake() async throws {
         let certificate = try TestCertificate()

@@ -88,8 +88,9 @@ public struct ServerConfiguration: Sendable {
     /// Refuses an address other than loopback when anyone could name any user: without
     /// ``tokens``, only with ``insecureNoAuth``.
     public func checkExposure() throws(ExposureError) {
+        if conformanceEchoPath != nil, !Self.isLoopback(host) { throw ExposureError(host: host, reason: .conformanceEcho) }
         guard tokens == nil, !insecureNoAuth, !Self.isLoopback(host) else { return }
-        throw ExposureError(host: host)
+        throw ExposureError(host: host, reason: .noTokens)
     }
 
     /// Whether `host` is a loopback address or name.
@@ -109,9 +110,22 @@ public struct ServerConfiguration: Sendable {
 public struct ExposureError: Error, Sendable, CustomStringConvertible {
     /// The address asked for.
     public var host: String
+    /// What would be exposed.
+    public var reason: Reason
+
+    /// What a public address would expose.
+    public enum Reason: Sendable {
+        /// Anyone could name any user.
+        case noTokens
+        /// The conformance echo (a testing aid that buffers 16 MiB frames).
+        case conformanceEcho
+    }
 
     public var description: String {
-        """
+        if reason == .conformanceEcho {
+            return "refusing to listen on \(host) with --conformance-echo-path: the echo is a testing aid for loopback only."
+        }
+        return """
         refusing to listen on \(host) without --secret-file: anyone who can reach it could open any user's cart. \
         Give --secret-file F (clients then need a token from `grocery token`), or --insecure-no-auth if you mean it.
         """

@@ -78,6 +78,7 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
                         // A kept-alive HTTP connection gets the same deadline for each later
                         // request head: idle, or dripping one, it is closed.
                         try operations.addHandler(HTTPConnectionStateHandler(idleTimeout: context.configuration.deadlines.requestHead, logger: logger))
+                        try operations.addHandler(RequestDeadline(limit: context.configuration.deadlines.requestHead))
                         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
                         return asked.value ? .badHandshake(http) : .http(http)

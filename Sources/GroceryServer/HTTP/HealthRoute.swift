@@ -14,7 +14,11 @@ enum HealthRoute {
                 "connections": Dictionary(uniqueKeysWithValues: ChannelKind.allCases.filter { $0 != .echo }.map { ($0.rawValue, counts[$0] ?? 0) }),
                 "uptimeSeconds": ((ContinuousClock.now - context.started).seconds * 10).rounded() / 10,
             ]
-            if let problem { body["reason"] = "the database cannot write: \(problem)" }
+            if let problem {
+                // The detail is for the operator's log, not for whoever asks.
+                context.logger.warning("health: the database cannot write", metadata: ["error": "\(problem)"])
+                body["reason"] = "the database cannot write"
+            }
             let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
             return Response(
                 status: problem == nil ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))

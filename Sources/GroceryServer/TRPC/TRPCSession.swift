@@ -12,6 +12,9 @@ import GroceryProtocol
 /// token the first request closes the connection with 4401 (4403 for another user's).
 /// Mutation inputs may carry an `id` to make them idempotent, as on the grocery channel.
 struct TRPCSession: Sendable {
+    /// `cart.onChange` subscriptions one connection may hold.
+    static let maxSubscriptions = 16
+
     let context: ServerContext
     /// Whose cart; nil until a token admits someone.
     private var userId: String?
@@ -82,6 +85,13 @@ struct TRPCSession: Sendable {
         case "subscription":
             guard path == "cart.onChange" else {
                 return connection.send(TRPCWire.error(idJSON: idJSON, code: .notFound, message: "no subscription \"\(path ?? "")\"", path: path))
+            }
+            // One per id, and a few per connection: each is a copy of every cart change.
+            guard !subscriptions.contains(idJSON) else {
+                return connection.send(TRPCWire.error(idJSON: idJSON, code: .badRequest, message: "subscription \(idJSON) is already running", path: path))
+            }
+            guard subscriptions.count < Self.maxSubscriptions else {
+                return connection.send(TRPCWire.error(idJSON: idJSON, code: .tooManyRequests, message: "at most \(Self.maxSubscriptions) subscriptions per connection", path: path))
             }
             subscriptions.append(idJSON)
             context.registry.setCartSubscriptions(subscriptions, for: connection)

@@ -14,10 +14,17 @@ final class LiveConnection: Sendable {
     let opened = ContinuousClock.now
     /// How long to wait for the client's answer to our close frame.
     static let closeTimeout: TimeAmount = .seconds(2)
+    /// Output a client may leave unread before it is closed (1008). What its own messages
+    /// produce is bounded by the handler's back-pressure; this bounds what the rest of
+    /// the server sends it meanwhile.
+    static let maxUnsentBytes = 4 * 1024 * 1024
 
     private let channel: any Channel
     private let flushScheduled: NIOLoopBoundBox<Bool>
     private let sentCloseCode = Atomic<UInt16>(0)
+    /// Frames of which only the newest counts (cart snapshots), by key, waiting for the
+    /// client to read what it was sent before.
+    private let latest: NIOLoopBoundBox<[String: String]>
 
     /// Must be created on the channel's event loop.
     init(id: Int, kind: ChannelKind, peer: String, channel: any Channel) {
@@ -26,6 +33,7 @@ final class LiveConnection: Sendable {
         self.peer = peer
         self.channel = channel
         flushScheduled = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
+        latest = NIOLoopBoundBox([:], eventLoop: channel.eventLoop)
     }
 
     /// The close code this side sent, if it sent one.
@@ -37,6 +45,33 @@ final class LiveConnection: Sendable {
     func send(_ message: ServerMessage) { send(utf8: message.encodedUTF8()) }
 
     func send(_ text: String) { send(utf8: text.utf8) }
+
+    /// Sends a frame of which only the newest version matters (a cart snapshot, per
+    /// `key`): while the client leaves our output unread, a newer one replaces the one
+    /// waiting, so a stream of cart changes costs a slow reader one frame per key.
+    func sendLatest(_ text: String, key: String) {
+        onLoop { [self] in
+            guard sentClose == nil else { return }
+            if channel.isWritable {
+                outputDrained()
+                send(text)
+            } else {
+                latest.value[key] = text
+            }
+        }
+    }
+
+    /// The client read what waited (on the event loop): the newest frames held by key go out.
+    func outputDrained() {
+        guard !latest.value.isEmpty else { return }
+        let waiting = latest.value
+        latest.value = [:]
+        for text in waiting.values { send(text) }
+    }
+
+    private func onLoop(_ body: @escaping @Sendable () -> Void) {
+        if channel.eventLoop.inEventLoop { body() } else { channel.eventLoop.execute(body) }
+    }
 
     /// A binary message (the conformance echo's).
     func send(binary: ByteBuffer) {
@@ -83,10 +118,14 @@ final class LiveConnection: Sendable {
 
     private func write(_ frame: WebSocketFrame) {
         guard channel.eventLoop.inEventLoop else {
-            channel.writeAndFlush(frame, promise: nil)
+            channel.eventLoop.execute { [self] in write(frame) }
             return
         }
         channel.write(frame, promise: nil)
+        if !channel.isWritable, let unsent = try? channel.syncOptions?.getOption(.bufferedWritableBytes), unsent > Self.maxUnsentBytes {
+            close(.policyViolation, reason: "too far behind: \(unsent) bytes unread")
+            return
+        }
         if !flushScheduled.value {
             flushScheduled.value = true
             let (channel, flushScheduled) = (self.channel, self.flushScheduled)

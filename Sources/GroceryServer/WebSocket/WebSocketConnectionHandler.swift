@@ -7,11 +7,19 @@ import NIOWebSocket
 /// and our limits ask — masked client frames, no reserved bits, whole control frames of
 /// at most 125 bytes, close payloads of 0 or 2+ bytes with a sendable code (else 1002),
 /// messages up to the size limit (else 1009), valid UTF-8 in text and close reasons
-/// (else 1007). Complete messages go to the
-/// channel's ``Conversation``.
-final class WebSocketConnectionHandler: ChannelInboundHandler {
+/// (else 1007). Complete messages go to the channel's ``Conversation``.
+///
+/// It is also the connection's back-pressure: it asks for no more bytes while our output
+/// waits unread (past NIO's high-water mark) or messages already read are still held,
+/// and hands held messages over at most ``messagesPerTurn`` at a time, so one busy
+/// connection cannot keep its event loop (and every timer on it) from running.
+final class WebSocketConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
+    typealias OutboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
+
+    /// Messages handed to the conversation before the loop gets to do something else.
+    static let messagesPerTurn = 32
 
     private let connection: LiveConnection
     private let conversation: any Conversation
@@ -27,11 +35,13 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     private var helloTimer: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
     private var stallTimer: Scheduled<Void>?
-    /// Complete messages read while our output waits unread: handled once it drains. At
-    /// most one read's worth, since nothing more is read meanwhile; so what a query asks
-    /// us to write (a reply can be 50 times its size) never piles up behind a non-reader.
+    /// Complete messages read and not yet handed over (output waiting unread, or over
+    /// this turn's share). At most one read's worth: nothing more is read meanwhile, so
+    /// what queries ask us to write (a reply can be 50 times its query) cannot pile up.
     private var held = CircularBuffer<InboundMessage>()
-    private var channel: (any Channel)?
+    private var readPending = false
+    private var turnScheduled = false
+    private var context: ChannelHandlerContext?
 
     init(
         connection: LiveConnection, conversation: any Conversation, maxMessageBytes: Int, deadlines: ServerConfiguration.Deadlines,
@@ -47,7 +57,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     /// Arms the hello and idle deadlines: a socket that never says hello, or goes quiet,
     /// cannot hold a connection slot (and the per-address cap) forever.
     func handlerAdded(context: ChannelHandlerContext) {
-        channel = context.channel
+        self.context = context
         let loop = context.eventLoop
         let this = NIOLoopBound(self, eventLoop: loop)
         helloTimer = loop.scheduleTask(in: TimeAmount(deadlines.hello)) {
@@ -84,16 +94,26 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         helloTimer?.cancel()
         idleTimer?.cancel()
         stallTimer?.cancel()
-        channel = nil
+        self.context = nil
     }
 
-    /// While what we send piles up unread (past NIO's high-water mark), the
-    /// ``BackPressureHandler`` ahead of us stops reading, so the client cannot make us
-    /// queue more; one that stays like that past the stall deadline is closed.
+    /// No bytes are asked for while messages are held or our output waits unread.
+    func read(context: ChannelHandlerContext) {
+        if held.isEmpty, context.channel.isWritable {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    /// While what we send piles up unread, nothing more is read (``read(context:)``), so
+    /// the client cannot make us queue more; one that stays like that past the stall
+    /// deadline is closed.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             stallTimer?.cancel()
             stallTimer = nil
+            connection.outputDrained()
             handOver()
         } else if stallTimer == nil {
             let this = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -109,6 +129,12 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         guard !failed else { return }
         lastInbound = .now()
         let frame = unwrapInboundIn(data)
+        // After our close only the client's close matters: what else it sends is not
+        // answered (a shutdown must not wait behind a backlog of queries).
+        if connection.sentClose != nil, frame.opcode != .connectionClose {
+            held.removeAll()
+            return
+        }
         guard frame.maskKey != nil else { return fail(.protocolError, "client frames must be masked") }
         // No extension is negotiated, so no reserved bit may be set (RFC 6455 §5.2).
         guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else { return fail(.protocolError, "reserved bits set") }
@@ -171,10 +197,33 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         handOver()
     }
 
-    /// Gives the conversation what is held, while the output has room.
+    /// Gives the conversation what is held, while the output has room, a turn's share at
+    /// a time; the rest waits for the loop's next turn. Reading resumes once all is handed over.
     private func handOver() {
-        while !failed, !held.isEmpty, channel?.isWritable ?? false {
+        guard let context else { return }
+        var handed = 0
+        while !failed, connection.sentClose == nil, !held.isEmpty, context.channel.isWritable {
+            guard handed < Self.messagesPerTurn else {
+                scheduleTurn(context)
+                return
+            }
             conversation.receive(held.removeFirst())
+            handed += 1
+        }
+        if connection.sentClose != nil { held.removeAll() }
+        if held.isEmpty, readPending, context.channel.isWritable {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func scheduleTurn(_ context: ChannelHandlerContext) {
+        guard !turnScheduled else { return }
+        turnScheduled = true
+        let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            this.value.turnScheduled = false
+            this.value.handOver()
         }
     }
 
@@ -192,6 +241,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         failed = true
         partial = nil
         held.removeAll()
+        readPending = false
         connection.close(code, reason: reason)
     }
 

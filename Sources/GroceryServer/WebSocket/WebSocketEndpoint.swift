@@ -36,8 +36,11 @@ enum WebSocketEndpoint {
                 ])
         }
         do {
-            // Reading stops while our output waits unread (see the handler's write-stall deadline).
-            try channel.pipeline.syncOperations.addHandler(BackPressureHandler(), position: .first)
+            // Kernel buffers of a fixed size, not autotuned to megabytes: what a client
+            // leaves unread stops us (see the handler's back-pressure) after 256 KiB.
+            let options = channel.syncOptions
+            try options?.setOption(.socketOption(.so_sndbuf), value: 256 * 1024)
+            try options?.setOption(.socketOption(.so_rcvbuf), value: 256 * 1024)
             try channel.pipeline.syncOperations.addHandler(handler)
         } catch {
             context.registry.remove(connection)  // never served, so never closed by the handler
