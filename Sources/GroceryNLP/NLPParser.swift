@@ -35,24 +35,35 @@ public struct NLPParser: Sendable {
 
         let (maxPrice, tokens) = PriceFilter.extract(Tokenizer.tokenize(text))
         let filters = NLPFilters(maxPrice: maxPrice)
-        let words = Utterance.clean(tokens)
+        let clauses = Clauses.read(Utterance.clean(Self.onlyAsUpdate(tokens))) { words in
+            matcher.match(words, maxPriceCents: nil).map { $0.headMatched && $0.coverage >= 0.5 } ?? false
+        }
+        let words = Utterance.clean(clauses.tokens)
         guard !words.isEmpty else {
             return NLPResult(text: text, intent: .unknown, confidence: 0.1, filters: filters)
         }
 
-        let maxPriceCents = maxPrice.flatMap { Money.cents(dollars: $0) }
+        var options = ProductMatcher.Options(maxPriceCents: maxPrice.flatMap { Money.cents(dollars: $0) }, excluded: clauses.excluded, price: clauses.price)
         if let (rule, range) = Grammar.rules.firstMatch(words) {
             let intent = rule.intent
             guard intent.changesItems || intent == .search || intent == .price else {
                 return NLPResult(text: text, intent: intent, confidence: 0.95, filters: filters)
             }
-            let items = self.items(Array(words[range]), intent: intent, maxPriceCents: maxPriceCents)
+            // Search and price answer with a ranked list: the best and up to 7 more.
+            if intent == .search || intent == .price { options.limit = 8 }
+            let items = self.items(Array(words[range]), intent: intent, options: options)
             return finish(text: text, intent: intent, base: 0.95, items: items, filters: filters)
+        }
+        // A request after a remark or a greeting ("ok I'm finished, ring me up"): the
+        // part that is a whole request without items decides.
+        if let intent = Self.wholePartIntent(words) {
+            return NLPResult(text: text, intent: intent, confidence: 0.9, filters: filters)
         }
 
         // No verb: a bare product list ("apples", "3 yogurt", "water x6") means add,
         // or search when a price limit was said ("cereal under $5").
-        let items = self.items(words, intent: .add, maxPriceCents: maxPriceCents)
+        if maxPrice != nil { options.limit = 8 }
+        let items = self.items(words, intent: .add, options: options)
         let understood = items.contains { $0.product != nil && $0.coverage >= 0.5 && $0.headMatched }
         guard understood else {
             return NLPResult(text: text, intent: .unknown, confidence: 0.2, filters: filters)
@@ -78,24 +89,55 @@ public struct NLPParser: Sendable {
         var product: ProductSummary? { item.product }
     }
 
-    private func items(_ tokens: [Token], intent: Intent, maxPriceCents: Int?) -> [ParsedItem] {
-        segmenter.split(tokens, splitAtNumbers: intent != .update).flatMap { segment -> [ParsedItem] in
+    /// "just 3 peppers", "only 2 please": a new total, said before "just" is dropped as a
+    /// filler. Read as "make it 3 peppers".
+    private static func onlyAsUpdate(_ tokens: [Token]) -> [Token] {
+        guard let first = tokens.firstIndex(where: { !["ok", "okay", "so", "then", "um", "oh", "actually", "and"].contains($0.text) && !$0.isSeparator }),
+            ["just", "only"].contains(tokens[first].text), first + 1 < tokens.count,
+            tokens[first + 1].isNumber || Lexicon.numberWords[tokens[first + 1].text] != nil
+        else { return tokens }
+        var rewritten = tokens
+        rewritten.replaceSubrange(first...first, with: [Token(text: "make"), Token(text: "it")])
+        return rewritten
+    }
+
+    /// The intent of a part between commas that is a whole request needing no items
+    /// (checkout, cart, clear, help), when no other part names a product.
+    private static func wholePartIntent(_ words: [Token]) -> Intent? {
+        var parts: [[Token]] = [[]]
+        for token in words {
+            if token.isSeparator { parts.append([]) } else { parts[parts.count - 1].append(token) }
+        }
+        guard parts.count > 1 else { return nil }
+        for part in parts.reversed() where !part.isEmpty {
+            if let (rule, range) = Grammar.rules.firstMatch(Utterance.clean(part)), range.isEmpty,
+                [.checkout, .cart, .clear, .help].contains(rule.intent)
+            {
+                return rule.intent
+            }
+        }
+        return nil
+    }
+
+    private func items(_ tokens: [Token], intent: Intent, options: ProductMatcher.Options) -> [ParsedItem] {
+        let maxPriceCents = options.maxPriceCents
+        return segmenter.split(tokens, splitAtNumbers: intent != .update).flatMap { segment -> [ParsedItem] in
             let said = intent == .update ? UpdateQuantity.parse(segment) : QuantityParser.parse(segment)
             let words = said.words.map(\.text)
-            let match = matcher.match(words, maxPriceCents: maxPriceCents)
+            let match = matcher.match(words, options: options)
             if let match, match.unmatchedWords > 0, let chunks = matcher.split(words, maxPriceCents: maxPriceCents) {
                 // "milk eggs": the quantity said belongs to the first product.
                 return chunks.enumerated().map { position, chunk in
                     let first = position == 0
-                    return item(chunk, value: first ? said.value : nil, unit: first ? said.unit : nil, maxPriceCents: maxPriceCents)
+                    return item(chunk, value: first ? said.value : nil, unit: first ? said.unit : nil, options: options)
                 }
             }
             return [item(words, value: said.value, unit: said.unit, match: match)]
         }
     }
 
-    private func item(_ words: [String], value: Double?, unit: QuantityUnit?, maxPriceCents: Int?) -> ParsedItem {
-        item(words, value: value, unit: unit, match: matcher.match(words, maxPriceCents: maxPriceCents))
+    private func item(_ words: [String], value: Double?, unit: QuantityUnit?, options: ProductMatcher.Options) -> ParsedItem {
+        item(words, value: value, unit: unit, match: matcher.match(words, options: options))
     }
 
     private func item(_ words: [String], value: Double?, unit: QuantityUnit?, match: ProductMatch?) -> ParsedItem {

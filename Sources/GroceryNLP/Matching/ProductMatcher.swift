@@ -37,18 +37,48 @@ struct ProductMatcher: Sendable {
         var said: UInt64 = 0
     }
 
+    /// What else narrows a match besides the words.
+    struct Options: Sendable {
+        var maxPriceCents: Int?
+        /// Products whose name has one of these words are not wanted ("not the brown one").
+        var excluded: [String] = []
+        /// Among the products that explain the words, the cheapest or the priciest.
+        var price: Clauses.PricePreference?
+        /// Products returned, the best included.
+        var limit = 4
+    }
+
     func match(_ words: [String], maxPriceCents: Int?) -> ProductMatch? {
-        rank(words, maxPriceCents: maxPriceCents, limit: 4)
+        rank(words, Options(maxPriceCents: maxPriceCents))
+    }
+
+    func match(_ words: [String], options: Options) -> ProductMatch? {
+        rank(words, options)
     }
 
     /// Up to `limit` products for the words, best first (for search results).
     func search(_ words: [String], maxPriceCents: Int?, limit: Int) -> [ProductSummary] {
-        guard let found = rank(words, maxPriceCents: maxPriceCents, limit: limit) else { return [] }
+        guard let found = rank(words, Options(maxPriceCents: maxPriceCents, limit: limit)) else { return [] }
         return [found.best] + found.alternatives
     }
 
-    private func rank(_ words: [String], maxPriceCents: Int?, limit: Int) -> ProductMatch? {
-        let stems = words.filter { !Lexicon.matchStopwords.contains($0) }.prefix(64).map(Stemmer.stem)
+    /// A word the catalog does not know that is two words it knows ("dishsoap",
+    /// "greenbeans", "hotdogs") is read as both.
+    private func splittingCompounds(_ words: [String]) -> [String] {
+        words.flatMap { word -> [String] in
+            let characters = Array(word)
+            guard characters.count >= 6, index.termIDs[Stemmer.stem(word)] == nil else { return [word] }
+            for cut in 3...(characters.count - 3) {
+                let (left, right) = (String(characters[..<cut]), String(characters[cut...]))
+                if index.termIDs[Stemmer.stem(left)] != nil, index.termIDs[Stemmer.stem(right)] != nil { return [left, right] }
+            }
+            return [word]
+        }
+    }
+
+    private func rank(_ words: [String], _ options: Options) -> ProductMatch? {
+        let (maxPriceCents, limit) = (options.maxPriceCents, options.limit)
+        let stems = splittingCompounds(words.filter { !Lexicon.matchStopwords.contains($0) }).prefix(64).map(Stemmer.stem)
         guard !stems.isEmpty else { return nil }
         let resolved = stems.enumerated().map { position, stem in
             resolve(stem, isHead: position == stems.count - 1)
@@ -75,8 +105,11 @@ struct ProductMatcher: Sendable {
         let head = resolved.last??.id
         let headBit: UInt64 = 1 << UInt64(stems.count - 1)
         var ranked: [(product: Int, said: Int, isDefault: Bool, score: Double)] = []
+        // An excluded word the phrase says itself ("rice but not brown rice") is not excluded.
+        let excluded = Set(options.excluded.map(Stemmer.stem).filter { !stems.contains($0) }.compactMap { index.termIDs[$0] })
         for (product, tally) in tallies where tally.said != 0 {
             if let maxPriceCents, index.products[product].priceCents > maxPriceCents { continue }
+            if !excluded.isEmpty, index.nameTerms[product].contains(where: excluded.contains) { continue }
             var score = tally.score
             if let head, index.heads[product] == head { score += 1.0 }
             if exact.contains(product) { score += 1.5 }
@@ -92,6 +125,18 @@ struct ProductMatcher: Sendable {
             if $0.said != $1.said { return $0.said > $1.said }
             if $0.isDefault != $1.isDefault { return $0.isDefault }
             return $0.score != $1.score ? $0.score > $1.score : $0.product < $1.product
+        }
+        if let preference = options.price, let first = ranked.first {
+            // The cheapest (priciest) of those that explain as much as the best, preferring
+            // products that are the thing named ("mustard", not honey-mustard dressing).
+            let pool = ranked.filter { $0.said == first.said }
+            let named = pool.filter { head != nil && index.heads[$0.product] == head }
+            let chosen = (named.isEmpty ? pool : named).sorted {
+                let (a, b) = (index.products[$0.product].priceCents, index.products[$1.product].priceCents)
+                return a != b ? (preference == .lowest ? a < b : a > b) : $0.product < $1.product
+            }
+            let picked = Set(chosen.map(\.product))
+            ranked = chosen + ranked.filter { !picked.contains($0.product) }
         }
         guard let top = ranked.first, let tally = tallies[top.product] else { return nil }
         let alternatives = ranked.dropFirst().prefix(limit - 1).filter { $0.said == top.said || $0.score >= top.score * 0.5 }

@@ -1,0 +1,181 @@
+/// Clauses that change what the rest of a query means, read before the intent rules:
+/// a self-correction ("add 4 pears, no wait 5", "get cheese... actually make that
+/// mozzarella"), an exclusion ("rice but not the brown one", "crackers, no saltines"), a
+/// price preference ("the cheapest mustard"), and a remark after the request ("remove
+/// the onions, we have plenty"). Each is taken out of the words, so "not" and "no" never
+/// reach the catalog (where they would match *I Can't Believe It's Not Butter!*).
+struct Clauses: Sendable {
+    /// Which of the matching products a superlative asks for.
+    enum PricePreference: Sendable {
+        case lowest, highest
+    }
+
+    /// The query with the clauses applied.
+    var tokens: [Token]
+    /// Words the shopper does not want in the product ("brown", "saltines").
+    var excluded: [String] = []
+    var price: PricePreference?
+
+    private static let lowest = Pattern(
+        "(the|a|an|your)? (cheapest|least_expensive|lowest_priced|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey)")
+    private static let highest = Pattern(
+        "(the|a|an|your)? (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest)")
+    /// Correction markers that mean it wherever they are.
+    private static let strongCorrection = Pattern(
+        "(no|oh|oops|sorry|wait|um|uh)? (no_wait|wait_no|no_make_that|no_make_it|make_that|i_mean|i_meant|scratch_that|or_rather|actually_make_that|actually_make_it|actually_no|correction|change_that_to|i_said|not_that)")
+    /// Markers that correct only right after a pause (a comma, "..."): "cheese, sorry, brie".
+    private static let weakCorrection = Pattern("(no|nope|wait|sorry|actually|oops|rather|make_it|i_mean_like)")
+    private static let correctionLead = Pattern("(make_that|make_it|it_should_be|its|to|like|uh|um|a|just)")
+    private static let exclusion = Pattern("(but|and)? (not|no|except|except_for|other_than|anything_but|but_not|excluding|minus_the|skip_the|hold_the)")
+    private static let pronouns: Set<String> = [
+        "we", "i", "ive", "weve", "im", "were", "theyre", "its", "thats", "theres", "there", "you", "they", "he", "she", "it", "that",
+        "this", "our", "my", "id", "wed", "ill",
+    ]
+    /// Words of an exclusion that name no product ("not the brown one").
+    private static let exclusionFiller: Set<String> = [
+        "the", "a", "an", "any", "one", "ones", "kind", "kinds", "type", "types", "brand", "sort", "of", "those", "that", "these", "this",
+        "thing", "stuff", "please", "thanks", "though", "tho", "version",
+    ]
+
+    /// `isProduct` tells whether words name a catalog product (so a remark that asks for
+    /// one is kept).
+    static func read(_ input: [Token], isProduct: ([String]) -> Bool) -> Clauses {
+        var clauses = Clauses(tokens: input)
+        clauses.readPricePreference()
+        clauses.readCorrection()
+        clauses.readExclusions()
+        clauses.dropRemarks(isProduct: isProduct)
+        return clauses
+    }
+
+    private var words: ArraySlice<String> { tokens.map(\.text)[...] }
+
+    private mutating func readPricePreference() {
+        for (pattern, preference) in [(Self.lowest, PricePreference.lowest), (Self.highest, .highest)] {
+            for start in tokens.indices {
+                guard let length = pattern.longestMatch(words, from: start), length > 0 else { continue }
+                // "the cheapest one" said alone keeps a word to match: only the superlative goes.
+                tokens.removeSubrange(start..<start + length)
+                price = preference
+                return
+            }
+        }
+    }
+
+    /// The last correction wins: what follows it replaces the item it corrects, or just
+    /// that item's quantity when it is only a number ("no wait 5").
+    private mutating func readCorrection() {
+        var found: (start: Int, end: Int)?
+        for start in tokens.indices.dropFirst() {
+            if let previous = found, start < previous.end { continue }  // inside the marker found
+            let afterPause = tokens[start - 1].isSeparator || (start + 1 < tokens.count && tokens[start + 1].isSeparator)
+            if let length = Self.strongCorrection.longestMatch(words, from: start), length > 0 {
+                found = (start, start + length)
+            } else if afterPause, let length = Self.weakCorrection.longestMatch(words, from: start), length > 0 {
+                let next = start + length
+                // ", no saltines" excludes; ", no 5" and ", no, 5" correct.
+                if ["no", "nope"].contains(tokens[start].text), length == 1, next < tokens.count, !Self.isQuantityWord(tokens[next]), !tokens[next].isSeparator {
+                    continue
+                }
+                found = (start, next)
+            }
+        }
+        guard let (start, end) = found else { return }
+        var before = Array(tokens[..<start])
+        while let last = before.last, last.isSeparator || Grammar.joiners.contains(last.text) { before.removeLast() }
+        var after = Array(tokens[end...])
+        while after.first?.isSeparator == true { after.removeFirst() }
+        while let first = after.first?.text, let length = Self.correctionLead.longestMatch(after.map(\.text)[...], from: 0), length > 0,
+            length < after.count || first == "to"
+        {
+            after.removeFirst(length)
+            while after.first?.isSeparator == true { after.removeFirst() }
+        }
+        guard !after.isEmpty, !before.isEmpty else { return }
+        if after.allSatisfy({ Self.isQuantityWord($0) || Lexicon.units[$0.text] != nil }) {
+            tokens = Self.replacingQuantity(in: before, with: after)
+            return
+        }
+        if let (rule, range) = Grammar.rules.firstMatch(after), range.lowerBound > 0, rule.intent != .update {
+            tokens = after  // "add milk, sorry, remove the milk": the new request stands alone
+            return
+        }
+        let itemStart = Grammar.rules.firstMatch(before)?.1.lowerBound ?? 0
+        let lastItemStart = before.indices.last { $0 >= itemStart && (before[$0].isSeparator || Grammar.joiners.contains(before[$0].text)) }
+            .map { $0 + 1 } ?? itemStart
+        var replacement = after
+        // "add 2 cheddar, actually make that mozzarella": the quantity stays.
+        if !after.contains(where: Self.isQuantityWord), lastItemStart < before.count, Self.isQuantityWord(before[lastItemStart]) {
+            replacement.insert(before[lastItemStart], at: 0)
+        }
+        tokens = Array(before[..<lastItemStart]) + replacement
+    }
+
+    private static func isQuantityWord(_ token: Token) -> Bool {
+        token.isNumber || Lexicon.numberWords[token.text] != nil
+    }
+
+    /// "add 4 pears" + "5" → "add 5 pears"; with no number said, the new one goes first.
+    private static func replacingQuantity(in before: [Token], with quantity: [Token]) -> [Token] {
+        var tokens = before
+        if let last = tokens.indices.last(where: { isQuantityWord(tokens[$0]) }) {
+            var end = last + 1
+            if quantity.contains(where: { Lexicon.units[$0.text] != nil }), end < tokens.count, Lexicon.units[tokens[end].text] != nil { end += 1 }
+            tokens.replaceSubrange(last..<end, with: quantity)
+            return tokens
+        }
+        let itemStart = Grammar.rules.firstMatch(before)?.1.lowerBound ?? 0
+        tokens.insert(contentsOf: quantity, at: itemStart)
+        return tokens
+    }
+
+    /// "but not the brown one", ", no saltines", "except the decaf": the words go to
+    /// ``excluded`` and out of the query.
+    private mutating func readExclusions() {
+        var index = 1
+        while index < tokens.count {
+            guard let length = Self.exclusion.longestMatch(words, from: index), length > 0 else {
+                index += 1
+                continue
+            }
+            let marker = Array(tokens[index..<index + length]).map(\.text)
+            let afterPause = tokens[index - 1].isSeparator
+            // A bare "not"/"no" excludes only after a pause or "but"; "no more" is not a product.
+            let bare = marker == ["no"] || marker == ["not"] || marker == ["and", "no"] || marker == ["and", "not"]
+            var end = index + length
+            guard end < tokens.count, !bare || afterPause, !["more", "longer", "thanks", "thank", "need", "needed"].contains(tokens[end].text),
+                !Self.isQuantityWord(tokens[end])
+            else {
+                index += 1
+                continue
+            }
+            while end < tokens.count, !tokens[end].isSeparator, !["and", "plus", "but"].contains(tokens[end].text) { end += 1 }
+            let named = tokens[(index + length)..<end].map(\.text).filter { !Self.exclusionFiller.contains($0) }
+            guard !named.isEmpty else {
+                index += 1
+                continue
+            }
+            excluded += named
+            let start = afterPause ? index - 1 : index
+            tokens.removeSubrange(start..<end)
+            index = max(start, 1)
+        }
+    }
+
+    /// A part after a comma that starts with a pronoun is a remark ("we have plenty",
+    /// "that's all") unless it asks for something itself ("I also need eggs").
+    private mutating func dropRemarks(isProduct: ([String]) -> Bool) {
+        var index = tokens.count - 1
+        while index > 0 {
+            defer { index -= 1 }
+            guard tokens[index].isSeparator, index + 1 < tokens.count, Self.pronouns.contains(tokens[index + 1].text) else { continue }
+            let end = tokens[(index + 1)...].firstIndex(where: \.isSeparator) ?? tokens.count
+            let part = Array(tokens[(index + 1)..<end])
+            if let (rule, range) = Grammar.rules.firstMatch(part), rule.intent == .add, !range.isEmpty, isProduct(part[range].map(\.text)) {
+                tokens.replaceSubrange((index + 1)..<end, with: part[range])
+            } else {
+                tokens.removeSubrange(index..<end)
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import GroceryProtocol
+import Testing
+
+@testable import GroceryNLP
+
+/// Clauses that change what the rest of a query means (docs/NLP.md): corrections,
+/// exclusions, remarks, superlatives, compounds. The phrasings are this suite's own;
+/// the held-out set (`Fixtures/heldout.jsonl`) is scored separately and never tuned on.
+@Suite("Understanding: clauses, superlatives, compounds")
+struct ClauseTests {
+    static let parser = NLPParser.shared
+
+    struct Expectation: Sendable, CustomTestStringConvertible {
+        var text: String
+        var intent: Intent
+        /// Per item: acceptable product ids and the quantity.
+        var items: [(ids: Set<String>, quantity: Double)]
+        var testDescription: String { text.debugDescription }
+    }
+
+    static func check(_ want: Expectation) {
+        let result = parser.parse(want.text)
+        #expect(result.intent == want.intent, "\(result.intent)")
+        #expect(result.items.count == want.items.count, "\(result.items.map { ($0.phrase, $0.product?.id ?? "none") })")
+        for (item, expected) in zip(result.items, want.items) {
+            #expect(expected.ids.contains(item.product?.id ?? "none"), "\(item.phrase) → \(item.product?.id ?? "none")")
+            #expect(item.quantity == expected.quantity, "\(item.phrase)")
+        }
+    }
+
+    static let corrections: [Expectation] = [
+        .init(text: "add 3 limes, no wait 4", intent: .add, items: [(["lime"], 4)]),
+        .init(text: "put 2 pears in, no make that 6", intent: .add, items: [(["pears-bartlett"], 6)]),
+        .init(text: "grab cheddar... actually make that mozzarella", intent: .add,
+              items: [(["cheese-mozzarella-shredded", "cheese-mozzarella-fresh", "cheese-mozzarella-string-12ct"], 1)]),
+        .init(text: "add bread and 2 cheddar, I mean 2 mozzarella", intent: .add,
+              items: [(["bread-white-sandwich", "bread-white-classic"], 1), (["cheese-mozzarella-shredded", "cheese-mozzarella-fresh", "cheese-mozzarella-string-12ct"], 2)]),
+        .init(text: "get 5 onions sorry, 3", intent: .add, items: [(["onion-yellow-3lb", "onion-red", "onion-white"], 3)]),
+    ]
+
+    static let exclusions: [Expectation] = [
+        .init(text: "add some rice but not brown rice", intent: .add,
+              items: [(["rice-white-long-grain-2lb", "rice-white-long-grain-10lb", "rice-jasmine", "rice-basmati", "rice-ready-original"], 1)]),
+        .init(text: "i need crackers, no saltines", intent: .add, items: [(["crackers-ritz", "crackers-cheez-it", "crackers-goldfish", "crackers-triscuit"], 1)]),
+        .init(text: "get pears but not the baby food kind", intent: .add, items: [(["pears-bartlett"], 1)]),
+    ]
+
+    static let remarks: [Expectation] = [
+        .init(text: "take the onions off, we have loads", intent: .remove, items: [(["onion-yellow-3lb", "onion-red", "onion-white", "green-onions-bunch"], 1)]),
+        .init(text: "add milk, i think we ran out", intent: .add, items: [(["milk-whole-gallon", "milk-whole-half-gallon", "milk-2pct-gallon"], 1)]),
+        .init(text: "okay I'm all done, check me out", intent: .checkout, items: []),
+    ]
+
+    static let superlatives: [Expectation] = [
+        .init(text: "add the cheapest mustard", intent: .add, items: [(["mustard-yellow"], 1)]),
+        .init(text: "the most expensive honey please", intent: .add, items: [(["honey-clover"], 1)]),
+        .init(text: "buy 2 of the cheapest dish soap", intent: .add, items: [(["dish-soap-palmolive"], 2)]),
+        .init(text: "grab the priciest cheddar", intent: .add, items: [(["cheese-cheddar-medium-block-2lb"], 1)]),
+    ]
+
+    static let compounds: [Expectation] = [
+        .init(text: "add dishsoap", intent: .add, items: [(["dish-soap-dawn-original", "dish-soap-palmolive"], 1)]),
+        .init(text: "2 bags of greenbeans", intent: .add, items: [(["green-beans", "green-beans-cut-canned", "frozen-cut-green-beans"], 2)]),
+        .init(text: "get hotdogs", intent: .add, items: [(["hot-dogs-beef-franks"], 1)]),
+    ]
+
+    static let phrasing: [Expectation] = [
+        .init(text: "just 3 bell peppers then", intent: .update, items: [(["bell-pepper-green", "bell-pepper-red"], 3)]),
+        .init(text: "what would 2 lbs of cherries set me back", intent: .price, items: [(["cherries-dark-sweet"], 2)]),
+        .init(text: "list everything I've got so far", intent: .cart, items: []),
+    ]
+
+    @Test("a correction replaces the item or its quantity", arguments: corrections) func correction(_ want: Expectation) { Self.check(want) }
+    @Test("an exclusion keeps its words out of the product", arguments: exclusions) func exclusion(_ want: Expectation) { Self.check(want) }
+    @Test("a remark after the request is not an item", arguments: remarks) func remark(_ want: Expectation) { Self.check(want) }
+    @Test("a superlative picks by price among the products named", arguments: superlatives) func superlative(_ want: Expectation) { Self.check(want) }
+    @Test("a compound of two catalog words is read as both", arguments: compounds) func compound(_ want: Expectation) { Self.check(want) }
+    @Test("intent phrasing", arguments: phrasing) func intentPhrasing(_ want: Expectation) { Self.check(want) }
+
+    @Test("no and not never reach the catalog as words (no I Can't Believe It's Not Butter!, no No Pulp)")
+    func negationWordsNeverMatch() {
+        for text in ["add rice but not the brown one", "crackers, no saltines", "add 4 pears, no wait 5", "get butter but not salted"] {
+            let result = Self.parser.parse(text)
+            for item in result.items {
+                #expect(!(item.product?.name.lowercased().contains("not butter") ?? false), "\(text)")
+                #expect(!(item.product?.name.lowercased().contains("no pulp") ?? false), "\(text)")
+            }
+        }
+    }
+
+    @Test("search and price answer with a ranked list of up to 8")
+    func rankedSearch() {
+        let search = Self.parser.parse("do you have yogurt")
+        #expect(search.intent == .search)
+        let listed = search.items.first.map { [$0.product] + $0.alternatives.map(Optional.some) } ?? []
+        #expect(listed.count == 8, "\(listed.count)")
+        #expect(Set(listed.compactMap { $0?.id }).count == listed.count)
+    }
+}
