@@ -144,6 +144,9 @@ public struct NLPParser: Sendable {
         // A quantity that is not a finite number ("1/0") cannot travel as JSON: keep 0,
         // which is refused below like any other invalid quantity.
         let quantity = value.map { $0.isFinite ? $0 : 0 } ?? 1
+        // A product that explains neither the head noun nor half the words is a guess
+        // ("drop table users" is not table salt): no product, so nothing changes.
+        let match = match.flatMap { $0.headMatched || ($0.coverage >= 0.5 && $0.unmatchedWords == 0) ? $0 : nil }
         let item = NLPItem(
             phrase: words.joined(separator: " "),
             quantity: quantity,

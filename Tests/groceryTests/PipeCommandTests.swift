@@ -46,6 +46,30 @@ struct PipeCommandTests {
         _ = try await server.exitStatus(within: .seconds(5))
     }
 
+    @Test("a result with an error or an unknown intent never changes the cart; the one real request does, once")
+    func onlyUnderstoodRequestsChangeTheCart() async throws {
+        let folder = Self.scratch()
+        let server = try await ServeProcess.start(["--db", ":memory:"])
+        defer { server.signal(SIGKILL) }
+        let pipe = try PipeProcess(Self.urls(server.walmartPort, server.groceryPort) + ["--user-id", "una", "--queue-file", folder.appendingPathComponent("q.json").path])
+        let noise = [
+            "sudo reboot", "are you hiring", "tell me a joke", "add 0 limes", "add -3 bananas", "add", "change the milk", "drop table users",
+            "what's the weather like", "remove",
+        ]
+        for line in noise { pipe.send(line) }
+        pipe.send("add 2 limes")
+        pipe.endInput()
+        #expect(try await pipe.exitStatus(within: .seconds(30)) == 0, "\(pipe.standardError.suffix(400))")
+        let results = pipe.events.filter { $0.event == "result" }
+        #expect(results.count == noise.count + 1)
+        // Only the last query's id has derived cart messages ("<query id>:<n>").
+        let resultIDs = results.compactMap { $0["id"] as? String }
+        let cartMessages = pipe.events.filter { $0.event == "queued" }.compactMap { $0["id"] as? String }.filter { $0.contains(":") }
+        #expect(cartMessages == ["\(resultIDs.last ?? ""):0"], "\(cartMessages)")
+        let cart = try await Self.cart(of: "una", port: server.groceryPort)
+        #expect(cart.items.map(\.productId) == ["lime"] && cart.items.first?.quantity == 2 && cart.version == 1)
+    }
+
     @Test("server kill -9 and restart: the pipe waits with delays, reconnects and resends; the cart changes once")
     func serverRestart() async throws {
         let folder = Self.scratch()

@@ -71,5 +71,6 @@ enum Lexicon {
         "extra", "another", "any", "few", "that", "this", "those", "these", "it", "them", "our", "your",
         "i", "we", "you", "just", "also", "too", "get", "is", "are", "with", "x", "and", "or", "at",
         "fresh", "good", "nice", "kind", "brand", "please", "thanks", "all", "again", "like",
+        "quantity", "qty", "amount",
     ]
 }
