@@ -35,10 +35,11 @@ public struct NLPParser: Sendable {
 
         let (maxPrice, tokens) = PriceFilter.extract(Tokenizer.tokenize(text))
         let filters = NLPFilters(maxPrice: maxPrice)
-        let clauses = Clauses.read(Utterance.clean(Self.onlyAsUpdate(tokens))) { words in
+        let cleaned = Utterance.clean(Self.onlyAsUpdate(tokens))
+        let clauses = Clauses.read(cleaned) { words in
             matcher.match(words, maxPriceCents: nil).map { $0.headMatched && $0.coverage >= 0.5 } ?? false
         }
-        let words = Utterance.clean(clauses.tokens)
+        let words = clauses.tokens == cleaned ? cleaned : Utterance.clean(clauses.tokens)
         guard !words.isEmpty else {
             return NLPResult(text: text, intent: .unknown, confidence: 0.1, filters: filters)
         }
@@ -53,6 +54,15 @@ public struct NLPParser: Sendable {
             if intent == .search || intent == .price { options.limit = 8 }
             let items = self.items(Array(words[range]), intent: intent, options: options)
             return finish(text: text, intent: intent, base: 0.95, items: items, filters: filters)
+        }
+        // "the cheapest mustard", "what's the priciest honey you have": a price question,
+        // answered with the products in price order, like a price limit said alone.
+        if clauses.price != nil {
+            options.limit = 8
+            let items = self.items(Clauses.superlativeQuestion(words), intent: .search, options: options)
+            if items.contains(where: { $0.product != nil }) {
+                return finish(text: text, intent: .search, base: 0.85, items: items, filters: filters)
+            }
         }
         // A request after a remark or a greeting ("ok I'm finished, ring me up"): the
         // part that is a whole request without items decides.

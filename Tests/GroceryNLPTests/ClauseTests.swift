@@ -53,7 +53,7 @@ struct ClauseTests {
 
     static let superlatives: [Expectation] = [
         .init(text: "add the cheapest mustard", intent: .add, items: [(["mustard-yellow"], 1)]),
-        .init(text: "the most expensive honey please", intent: .add, items: [(["honey-clover"], 1)]),
+        .init(text: "the most expensive honey please", intent: .search, items: [(["honey-clover"], 1)]),
         .init(text: "buy 2 of the cheapest dish soap", intent: .add, items: [(["dish-soap-palmolive"], 2)]),
         .init(text: "grab the priciest cheddar", intent: .add, items: [(["cheese-cheddar-medium-block-2lb"], 1)]),
     ]

@@ -10,6 +10,28 @@ struct Clauses: Sendable {
         case lowest, highest
     }
 
+    /// Question words around a superlative asked as a question ("what's the cheapest milk
+    /// you have", "which coffee is the most expensive"), dropped with it.
+    private static let questionLead = Pattern("(whats|what_is|what_are|what|which|which_is|which_are|show_me|find_me|give_me|tell_me|what_s) (is|are|of)? (the|your)?")
+    private static let questionTails = [
+        Pattern("(you|yall|you_guys)? (have|got|sell|carry|stock|do_you_have|do_you_sell|do_you_carry|have_got) (here|today|now)?"),
+        Pattern("is|are|one|ones|there_is|available|in_stock|around"),
+    ]
+
+    /// The words of a superlative question without its question words.
+    static func superlativeQuestion(_ tokens: [Token]) -> [Token] {
+        var tokens = tokens
+        if let length = questionLead.longestMatch(tokens.map(\.text)[...], from: 0), length > 0, length < tokens.count {
+            tokens.removeFirst(length)
+        }
+        for tail in questionTails {
+            if let start = tail.suffixStarts(tokens.map(\.text)[...]).first(where: { $0 > 0 }) {
+                tokens.removeSubrange(start...)
+            }
+        }
+        return tokens
+    }
+
     /// The query with the clauses applied.
     var tokens: [Token]
     /// Words the shopper does not want in the product ("brown", "saltines").
@@ -17,9 +39,9 @@ struct Clauses: Sendable {
     var price: PricePreference?
 
     private static let lowest = Pattern(
-        "(the|a|an|your)? (cheapest|least_expensive|lowest_priced|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey)")
+        "(the|a|an|your)? (cheapest|least_expensive|lowest_priced|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest)")
     private static let highest = Pattern(
-        "(the|a|an|your)? (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest)")
+        "(the|a|an|your)? (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most)")
     /// Correction markers that mean it wherever they are.
     private static let strongCorrection = Pattern(
         "(no|oh|oops|sorry|wait|um|uh)? (no_wait|wait_no|no_make_that|no_make_it|make_that|i_mean|i_meant|scratch_that|or_rather|actually_make_that|actually_make_it|actually_no|correction|change_that_to|i_said|not_that)")
@@ -51,6 +73,7 @@ struct Clauses: Sendable {
     private var words: ArraySlice<String> { tokens.map(\.text)[...] }
 
     private mutating func readPricePreference() {
+        let words = self.words
         for (pattern, preference) in [(Self.lowest, PricePreference.lowest), (Self.highest, .highest)] {
             for start in tokens.indices {
                 guard let length = pattern.longestMatch(words, from: start), length > 0 else { continue }
@@ -65,6 +88,7 @@ struct Clauses: Sendable {
     /// The last correction wins: what follows it replaces the item it corrects, or just
     /// that item's quantity when it is only a number ("no wait 5").
     private mutating func readCorrection() {
+        let words = self.words
         var found: (start: Int, end: Int)?
         for start in tokens.indices.dropFirst() {
             if let previous = found, start < previous.end { continue }  // inside the marker found
@@ -133,6 +157,7 @@ struct Clauses: Sendable {
     /// ``excluded`` and out of the query.
     private mutating func readExclusions() {
         var index = 1
+        var words = self.words
         while index < tokens.count {
             guard let length = Self.exclusion.longestMatch(words, from: index), length > 0 else {
                 index += 1
@@ -158,6 +183,7 @@ struct Clauses: Sendable {
             excluded += named
             let start = afterPause ? index - 1 : index
             tokens.removeSubrange(start..<end)
+            words = self.words
             index = max(start, 1)
         }
     }

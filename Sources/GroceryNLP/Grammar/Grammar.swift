@@ -11,7 +11,7 @@ enum Grammar {
         Pattern("(can|could|would|will|wont) (you|u|ya) (also|just|quickly|maybe)?"),
         Pattern("would you mind"),
         Pattern("(i|id|i_would|we|wed) (would|d)? (like|want|need) (you|u) to"),
-        Pattern("i want you to|i need you to|go ahead and|be a dear and"),
+        Pattern("i_want_you_to|i_need_you_to|go_ahead_and|be_a_dear_and"),
         Pattern("lets|let_us"),
         Pattern("(i|we) (think|guess|believe|suppose) (that)?"),
         Pattern("thank you"),
@@ -19,7 +19,7 @@ enum Grammar {
 
     /// Dropped from the end of a query, repeatedly ("… right now thanks").
     static let trailingFillers: [Pattern] = [
-        Pattern("now|asap|today|tonight|ok|okay|thanks|thank_you|thx|again|quickly|real_quick|if_possible|if_you_can|right_now|for_me|for_us|as_soon_as_possible|while_youre_at_it|yeah|then|mate|buddy|bro"),
+        Pattern("now|asap|today|tonight|ok|okay|thanks|thank_you|thx|again|quickly|real_quick|if_possible|if_you_can|right_now|for_me|for_us|as_soon_as_possible|while_youre_at_it|yeah|then|mate|buddy|bro|is_fine|is_good|will_do|is_enough|is_plenty|should_do|is_ok|is_okay|is_all|please|through"),
     ]
 
     /// "(to|from|in) my cart" and friends.

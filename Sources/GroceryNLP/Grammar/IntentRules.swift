@@ -3,7 +3,19 @@
 /// Words are normalised before matching: lowercase, no apostrophes ("don't" → "dont",
 /// "what's" → "whats", "I'd" → "id"), courtesy words and leading fillers removed.
 enum IntentRules {
-    static let all: [IntentRule] = help + clear + checkout + cart + update + remove + price + search + add + bareVerbs
+    static let all: [IntentRule] = outOfScope + help + clear + checkout + cart + countedRemove + update + remove + price + search + add + bareVerbs
+
+    /// Not shopping at all: questions about the world, commands for a shell or a database.
+    static let outOfScope: [IntentRule] = [
+        IntentRule(.unknown, start: "(who|whos|who_is|who_was|who_won|why|when_is|when_was|when_did|tell_me_a|tell_me_about_yourself|book_me|book_a|sing|write_me|write_a|what_time|whats_the_time|whats_the_weather|what_is_the_weather|how_old|sudo|rm_rf|rm_r|drop_table|select|delete_from|insert_into|ignore_previous|ignore_all|are_you_hiring|are_you_open|are_you_a|are_you_human|are_you_real|whats_your_name|what_is_your_name|open_the|turn_on|turn_off|play|call|text|email|spam)", rest: .any),
+    ]
+
+    /// "take 2 of the pears out", "put 2 of the kiwis back": before `update`, whose "take 2"
+    /// would read a new total.
+    static let countedRemove: [IntentRule] = [
+        IntentRule(.remove, start: "(take|put|pull|get|move)", end: "(out|off|back|away) (of|from|off_of)? (my|the|our)? (cart|basket|trolley|list|order)?", rest: .nonEmpty),
+        IntentRule(.remove, start: "(take|put|pull|get|move)", end: "(out_of|off_of|off|from) (my|the|our) (cart|basket|trolley|list|order)", rest: .nonEmpty),
+    ]
 
     /// A verb with nothing after it ("add"): the intent is clear, the item is missing.
     static let bareVerbs: [IntentRule] = [
@@ -22,6 +34,7 @@ enum IntentRules {
         IntentRule(.help, start: "(whats|what_is|what_are) (this|the_commands|your_commands|the_options|possible|available|supported)", rest: .any),
         IntentRule(.help, start: "how (do|does|can|should|to) (i|you|this|it|one|we|the_app|the_program|use)", rest: .any),
         IntentRule(.help, start: "how (this|it) works", rest: .any),
+        IntentRule(.help, start: "what (kinds_of|kind_of|sort_of|sorts_of|types_of)? (things|stuff|questions|requests) (can|could|should|do) (i|we|you) (ask|say|type|do|handle|understand)", rest: .any),
         IntentRule(.help, start: "(im|i_am|were|we_are|i_feel|totally) (confused|lost|stuck)", rest: .any),
         IntentRule(.help, start: "i (dont|do_not|cant|cannot) (know|understand|figure_out|get) (how|what)?", rest: .any),
         IntentRule(.help, start: "(what|which) (commands|options|instructions|keywords|phrases|words|things|queries) (are_there|can_i_use|do_you_understand|are_available|do_you_know|can_i_say|can_i_type|work|do_you_support|are_supported)?", rest: .empty),
@@ -32,6 +45,8 @@ enum IntentRules {
         IntentRule(.clear, start: "(clear|empty|reset|wipe|erase|flush|purge|nuke|clean|emptying|clearing) (out|up)? (the|my|our|this)? (whole|entire)? (cart|basket|trolley|list|order|everything|shopping_cart|shopping_list|all|it|items)? (out|up)?", rest: .empty),
         IntentRule(.clear, start: "(remove|delete|drop|trash|dump|toss|cancel|discard|clear|forget|scrap|ditch|nix|scratch|get_rid_of|throw_out|throw_away|take_out|take_away|lose|undo|removing|deleting) (everything|all|it_all|all_of_it|all_items|all_the_items|all_products|all_the_products|all_things|all_the_things|all_of_them|all_of_my_items|all_my_items|every_item|every_single_item|the_whole_thing|the_lot|the_whole_lot|the_whole_cart|the_entire_cart|the_whole_order|the_entire_order|everything_in_it|the_cart|my_cart|the_basket|my_basket|my_list|the_list|the_order|my_order|all_the_stuff|all_my_stuff)", rest: .empty),
         IntentRule(.clear, start: "(start|begin) (over|again|fresh|afresh|from_scratch|anew|a_new_cart|a_new_order|a_new_list|with_an_empty_cart)", rest: .any),
+        IntentRule(.clear, start: "(toss|dump|scrap|clear|remove|delete|ditch|trash|bin|wipe) (everything|it_all|all_of_it|the_whole_list|the_entire_list|my_whole_list|the_whole_basket|the_whole_cart|the_lot)", rest: .any),
+        IntentRule(.clear, start: "(scrap|toss|dump|ditch|trash|bin|wipe|clear|cancel) (the|my)? (whole|entire)? (list|cart|basket|order)", rest: .empty),
         IntentRule(.clear, start: "(i|we)? (dont|do_not|no_longer) (want|need) (anything|any_of_it|any_of_this|any_of_these|any_of_them|any_of_that|anything_in_my_cart|anything_anymore|it_all|everything|all_of_it)", rest: .empty),
         IntentRule(.clear, start: "(cancel|abandon|scrap|void) (my|the|this)? (order|cart|basket|shopping|list)", rest: .empty),
         IntentRule(.clear, start: "(new|fresh|empty) (cart|basket|list|order)", rest: .empty),
@@ -48,6 +63,7 @@ enum IntentRules {
         IntentRule(.checkout, start: "(done|finished|all_done) (shopping|here|with_shopping)?", rest: .empty),
         IntentRule(.checkout, start: "(ring|check|cash) (me|it|this|us|them|everything) (up|out)", rest: .empty),
         IntentRule(.checkout, start: "(complete|finish|finalize|make) (the|my)? (purchase|payment|sale)", rest: .empty),
+        IntentRule(.checkout, start: "(send|put|push|place|submit) (my|the|this|our)? (order|cart|purchase) (through|in|off)", rest: .empty),
         IntentRule(.checkout, start: "(lets|let_us|time_to|ready_to)? (pay|checkout|check_out|wrap_up|wrap_it_up|wrap_this_up|finish_up|close_out)", rest: .empty),
     ]
 
@@ -58,6 +74,9 @@ enum IntentRules {
         IntentRule(.cart, start: "(what|which) (items|things|products|stuff|groceries) (are|do_i_have|have_i|did_i|are_there)", rest: .any),
         IntentRule(.cart, start: "what (do|did|have) (i|we) (have|got|get|added|add|put|picked|ordered|bought) (so_far|already|in_there|in_here)?", rest: .any),
         IntentRule(.cart, start: "what (am|are) (i|we) (buying|getting|ordering)", rest: .any),
+        IntentRule(.cart, start: "(whats|what_is|hows) (the|my|our)? (damage|tab|bill|total|running_total|tally) (so_far|now|at|looking)?", rest: .empty),
+        IntentRule(.cart, start: "how much (am|are|have) (i|we) (spending|paying|at|spent|up_to) (so_far|now|in_total)?", rest: .empty),
+        IntentRule(.cart, start: "(read|read_back|read_out|run_through|go_over|go_through) (me|us)? (back)? (my|the|our) (order|cart|list|basket|items) (back)? (so_far|again)?", rest: .empty),
         IntentRule(.cart, start: "(list|show|tell_me|show_me|read|remind_me|recap) (me|us)? (what|everything) (i|we|ive|weve|i_have|we_have|im|were) (have|got|have_got|added|picked|put_in|getting|buying)? (so_far|already|in_there|in_the_cart|in_my_cart)?", rest: .empty),
         IntentRule(.cart, start: "how much (is|does|do|will|would) (my|the|our|this) (shopping)? (cart|total|order|basket|bill|stuff|groceries|subtotal|purchase|trolley) (cost|come_to|come_out_to|be|total|add_up_to|run|cost_me)?", rest: .empty),
         IntentRule(.cart, start: "(whats|what_is|what_s|tell_me|show_me|give_me) (my|the|our|the_cart|my_cart|the_order|my_order) (total|subtotal|cart_total|bill|order_total|damage|balance|grand_total|sum|amount)", rest: .empty),
@@ -73,6 +92,7 @@ enum IntentRules {
         IntentRule(.update, start: "(make|increase|decrease|reduce|raise|lower|bump|bump_up|up|cut|bring|take|drop|trim|boost|double|change|switch|turn|go) (the)? (quantity|amount|number|count|qty)? (of|for|on)? (it|that|them|those|this|these)?", rest: .nonEmpty, needsQuantity: true),
         IntentRule(.update, start: "(i|we) (only|actually|really)? (need|want|want_to_have) (only|just)?", end: "(instead|in_total|altogether|all_together)", rest: .nonEmpty),
         IntentRule(.update, start: "(i|we)? (only|just) (need|want|get|take)", rest: .nonEmpty, needsQuantity: true),
+        IntentRule(.update, start: "(knock|bump|cut|bring|turn|scale|dial|pare|trim|push|ramp)", rest: .nonEmpty, needsQuantity: true),
         IntentRule(.update, end: "(instead|in_total|altogether|all_together|total|in_all)", rest: .nonEmpty),
         IntentRule(.update, start: "(actually|no|nope|wait|oops|sorry)? (make_it|make_that|make_them|make_those|i_meant|i_mean|meant|correction)", rest: .nonEmpty),
     ]
@@ -95,8 +115,10 @@ enum IntentRules {
     ]
 
     static let price: [IntentRule] = [
-        IntentRule(.price, start: "how much (is|are|does|do|for|would|will|did|was|were|costs|cost|to_buy|is_it_for|are_they|is_a|is_an|for_a|for_an|for_the|for_some|money_for|money_is|money_are)?", end: "(cost|costs|run|be|go_for|sell_for|cost_me|go|sell|run_me|retail_for|cost_now|cost_today|currently|for)?", rest: .nonEmpty),
+        IntentRule(.price, start: "how much (is|are|does|do|for|would|will|did|was|were|costs|cost|to_buy|is_it_for|are_they|is_a|is_an|for_a|for_an|for_the|for_some|money_for|money_is|money_are)?", end: "(cost|costs|run|be|go_for|sell_for|cost_me|go|sell|run_me|retail_for|cost_now|cost_today|currently|for|set_me_back|set_us_back|run_us|cost_us)?", rest: .nonEmpty),
         IntentRule(.price, start: "(whats|what_is|what_are|what_s|tell_me|give_me|show_me|check|get|find|find_me|look_up|lookup|need|i_need|i_want|can_i_get|can_you_check|do_you_know|know) (the)? (current)? (price|prices|cost|costs|pricing|price_check|pricetag|price_tag|unit_price) (of|for|on)?", rest: .nonEmpty),
+        IntentRule(.price, start: "what (are|do|is) (you|yall|you_guys|they|the_store) (charging|asking|selling|getting|want) (for|on)?", end: "(these_days|now|today|right_now|at_the_moment)?", rest: .nonEmpty),
+        IntentRule(.price, start: "(whats|what_is|what_are|what_s)", end: "(going_for|selling_for|go_for|sell_for|run|running|cost|costing|priced_at|retail_for) (these_days|now|today)?", rest: .nonEmpty),
         IntentRule(.price, start: "(price|prices|cost|costs|pricing|price_check|pricecheck|pricetag|price_tag|unit_price) (of|for|on)?", rest: .nonEmpty),
         IntentRule(.price, start: "what (do|does|will|would|did|is|are|might|could)", end: "(cost|costs|run|go_for|sell_for|cost_me|retail_for|priced_at|going_for|selling_for|run_me|set_me_back|cost_us|run_us|be)", rest: .nonEmpty),
         IntentRule(.price, end: "(price|prices|cost|costs|pricing|price_check|price_please|price_today|price_now|prices_today|cost_today)", rest: .nonEmpty),

@@ -6,17 +6,41 @@ enum PriceFilter {
         Pattern("(or|and) (less|under|below|cheaper|lower)"), Pattern("max|maximum|tops|at_most|max_price|or_lower"),
     ]
     private static let currencyWords: Set<String> = ["dollars", "dollar", "bucks", "buck", "usd", "$"]
+    /// Money said as a word: "a fiver", "a tenner".
+    private static let moneyWords: [String: Double] = ["fiver": 5, "tenner": 10]
+
+    /// The amount at `index`: digits, or a number word with a currency word after it
+    /// ("ten dollars", "three bucks"; "under half a pound" is no price).
+    private static func amount(_ tokens: [Token], at index: Int) -> Double? {
+        if let number = tokens[index].number { return number }
+        guard index + 1 < tokens.count, currencyWords.contains(tokens[index + 1].text) else { return nil }
+        return Lexicon.numberWords[tokens[index].text]
+    }
 
     /// The maximum price and the tokens without the filter words.
-    static func extract(_ tokens: [Token]) -> (maxPrice: Double?, tokens: [Token]) {
+    static func extract(_ input: [Token]) -> (maxPrice: Double?, tokens: [Token]) {
+        // "a fiver" is "$5".
+        var tokens: [Token] = []
+        for token in input {
+            if let value = moneyWords[token.text] {
+                if tokens.last?.text == "a" { tokens.removeLast() }
+                tokens.append(Token(text: "$\(Int(value))", number: value, isMoney: true))
+            } else {
+                tokens.append(token)
+            }
+        }
         let words = tokens.map(\.text)[...]
         for start in tokens.indices {
             guard let length = before.longestMatch(words, from: start), length > 0 else { continue }
             let amountIndex = start + length
-            guard amountIndex < tokens.count, let amount = tokens[amountIndex].number else { continue }
+            guard amountIndex < tokens.count, let amount = amount(tokens, at: amountIndex) else { continue }
             var end = amountIndex + 1
             let hasCurrencyWord = end < tokens.count && currencyWords.contains(tokens[end].text)
             if hasCurrencyWord { end += 1 }
+            // "up to 8" is a price only with money in it ("bump the limes up to 8" is a count).
+            if words[start..<amountIndex].contains("up") || words[start..<amountIndex].contains("upto"), !tokens[amountIndex].isMoney, !hasCurrencyWord {
+                continue
+            }
             // "under 2 lbs" is a weight, not a price.
             if !tokens[amountIndex].isMoney && !hasCurrencyWord && end < tokens.count && Lexicon.units[tokens[end].text] != nil {
                 continue
@@ -26,10 +50,11 @@ enum PriceFilter {
             rest.removeSubrange(start..<end)
             return (amount, rest)
         }
-        for index in tokens.indices where tokens[index].isMoney {
-            let amountEnd = index + 1
+        // "$4 or less", "17 dollars tops", "three bucks or less".
+        for index in tokens.indices where tokens[index].isMoney || (amount(tokens, at: index) != nil && index + 1 < tokens.count && currencyWords.contains(tokens[index + 1].text)) {
+            let amountEnd = tokens[index].isMoney ? index + 1 : index + 2
             if let length = after.lazy.compactMap({ $0.longestMatch(words, from: amountEnd) }).first, length > 0,
-                let amount = tokens[index].number,
+                let amount = amount(tokens, at: index),
                 amount.isFinite, amount > 0
             {
                 var rest = tokens

@@ -1,6 +1,6 @@
 /// Reads the new total of an update: "milk to 3", "eggs to 2 dozen", "it 3", "3 apples".
 enum UpdateQuantity {
-    private static let markers = Pattern("to|at|=|should_be|to_be|becomes|equal_to|up_to|down_to|now")
+    private static let markers = Pattern("(up|down|back)? (to|at|=|should_be|to_be|becomes|equal_to|now)")
     private static let pronouns: Set<String> = ["it", "that", "them", "those", "this", "these"]
 
     static func parse(_ segment: [Token]) -> SaidQuantity {
@@ -11,7 +11,9 @@ enum UpdateQuantity {
             let after = Array(segment[(start + length)...])
             guard QuantityParser.startsWithQuantity(after[...]) else { continue }
             let total = QuantityParser.parse(after)
-            let product = Array(segment[..<start]).filter { !pronouns.contains($0.text) } + total.words
+            var said = Array(segment[..<start]).filter { !pronouns.contains($0.text) }
+            while let last = said.last?.text, ["up", "down", "back"].contains(last) { said.removeLast() }  // "the milk down to 1"
+            let product = said + total.words
             return SaidQuantity(value: total.value, unit: total.unit, words: product)
         }
         return QuantityParser.parse(segment.filter { !pronouns.contains($0.text) })

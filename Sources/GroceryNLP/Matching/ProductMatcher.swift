@@ -22,6 +22,8 @@ struct ProductMatch: Sendable {
 /// product ("soda" means cola), then by score.
 struct ProductMatcher: Sendable {
     let index: ProductIndex
+    /// Words that end a product name as its package, not what it is.
+    static let packageWords = ["gallon", "pods", "pack", "bag", "box", "jug", "bottle", "can", "carton", "ct", "count", "multipack", "case", "size"]
 
     /// A phrase word resolved against the vocabulary.
     private struct Term {
@@ -62,23 +64,30 @@ struct ProductMatcher: Sendable {
         return [found.best] + found.alternatives
     }
 
-    /// A word the catalog does not know that is two words it knows ("dishsoap",
-    /// "greenbeans", "hotdogs") is read as both.
-    private func splittingCompounds(_ words: [String]) -> [String] {
-        words.flatMap { word -> [String] in
-            let characters = Array(word)
-            guard characters.count >= 6, index.termIDs[Stemmer.stem(word)] == nil else { return [word] }
-            for cut in 3...(characters.count - 3) {
-                let (left, right) = (String(characters[..<cut]), String(characters[cut...]))
-                if index.termIDs[Stemmer.stem(left)] != nil, index.termIDs[Stemmer.stem(right)] != nil { return [left, right] }
+    /// The stems of the words; a word the catalog does not know that is two words it
+    /// knows ("dishsoap", "greenbeans", "hotdogs") gives both.
+    private func stemsSplittingCompounds(_ words: [String]) -> [String] {
+        var stems: [String] = []
+        stems.reserveCapacity(words.count)
+        for word in words {
+            let stem = Stemmer.stem(word)
+            let characters = word.utf8.count >= 6 && index.termIDs[stem] == nil ? Array(word) : []
+            guard characters.count >= 6 else {
+                stems.append(stem)
+                continue
             }
-            return [word]
+            let split = (3...(characters.count - 3)).lazy.compactMap { cut -> [String]? in
+                let (left, right) = (Stemmer.stem(String(characters[..<cut])), Stemmer.stem(String(characters[cut...])))
+                return self.index.termIDs[left] != nil && self.index.termIDs[right] != nil ? [left, right] : nil
+            }.first
+            stems += split ?? [stem]
         }
+        return stems
     }
 
     private func rank(_ words: [String], _ options: Options) -> ProductMatch? {
         let (maxPriceCents, limit) = (options.maxPriceCents, options.limit)
-        let stems = splittingCompounds(words.filter { !Lexicon.matchStopwords.contains($0) }).prefix(64).map(Stemmer.stem)
+        let stems = Array(stemsSplittingCompounds(words.filter { !Lexicon.matchStopwords.contains($0) }).prefix(64))
         guard !stems.isEmpty else { return nil }
         let resolved = stems.enumerated().map { position, stem in
             resolve(stem, isHead: position == stems.count - 1)
@@ -127,10 +136,19 @@ struct ProductMatcher: Sendable {
             return $0.score != $1.score ? $0.score > $1.score : $0.product < $1.product
         }
         if let preference = options.price, let first = ranked.first {
-            // The cheapest (priciest) of those that explain as much as the best, preferring
-            // products that are the thing named ("mustard", not honey-mustard dressing).
+            // The cheapest (priciest) of those that explain as much as the best and are the
+            // thing named: its name ends in the word said ("Clover Honey", not Honey Nut
+            // Cheerios), or ends in a package after it, in the same aisle ("Whole Milk Half
+            // Gallon", "Coffee K-Cup Pods").
             let pool = ranked.filter { $0.said == first.said }
-            let named = pool.filter { head != nil && index.heads[$0.product] == head }
+            let category = index.products[first.product].category
+            let packages = Set(Self.packageWords.compactMap { index.termIDs[Stemmer.stem($0)] })
+            let named = pool.filter { candidate in
+                guard let head else { return false }
+                let product = candidate.product
+                return index.heads[product] == head
+                    || (packages.contains(index.heads[product]) && index.products[product].category == category && index.nameTerms[product].contains(head))
+            }
             let chosen = (named.isEmpty ? pool : named).sorted {
                 let (a, b) = (index.products[$0.product].priceCents, index.products[$1.product].priceCents)
                 return a != b ? (preference == .lowest ? a < b : a > b) : $0.product < $1.product
