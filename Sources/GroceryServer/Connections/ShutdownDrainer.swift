@@ -21,8 +21,10 @@ struct ShutdownDrainer: Service {
             }
             connection.close(.goingAway, reason: "server shutting down")
         }
+        // Cancelled (the grace is over for the group) means stop waiting: a sleep that
+        // throws at once must not turn this into a busy loop that outlasts cancellation.
         let deadline = ContinuousClock.now + context.configuration.shutdownGrace
-        while !context.registry.isEmpty, ContinuousClock.now < deadline {
+        while !context.registry.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
