@@ -72,11 +72,23 @@ struct ShutdownTests {
             "--upgrade-burst", "1000", "--upgrades-per-second", "1000",
         ])
         var flooders: [RawFrames] = []
+        // Setting up is not what this test is about: a connection lost while the scene is
+        // set (seen once in a loaded CI run, "I/O on closed channel"; not reproduced, see
+        // the notes) is made again, up to 3 times.
         for n in 0..<30 {
-            let flooder = try await RawFrames.connect(
-                port: server.walmartPort, path: "/ws/walmart", readingAfterUpgrade: n >= 10, discardingAfterUpgrade: n >= 10)
-            try await flooder.send(text: ClientMessage.hello(.init(sessionId: nil, userId: "flood\(n)")).encoded())
-            flooders.append(flooder)
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    let flooder = try await RawFrames.connect(
+                        port: server.walmartPort, path: "/ws/walmart", readingAfterUpgrade: n >= 10, discardingAfterUpgrade: n >= 10)
+                    try await flooder.send(text: ClientMessage.hello(.init(sessionId: nil, userId: "flood\(n)")).encoded())
+                    flooders.append(flooder)
+                    break
+                } catch where attempt < 3 {
+                    continue
+                }
+            }
         }
         let query = ClientMessage.nlpQuery(id: "q", text: "add milk, eggs, bread, butter, cheese and apples").encoded()
         let floodEnds = ContinuousClock.now + .seconds(5)
