@@ -224,13 +224,7 @@ struct DeadlineTests {
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
             #expect(closed == 1)
-            let deadline = ContinuousClock.now + .seconds(10)
-            var status = 0
-            while ContinuousClock.now < deadline {
-                status = (try? await RawHTTP.get(port: server.ports.walmart, path: "/health").status) ?? 0
-                if status == 200 { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let status = try await RawHTTP.status(becomes: 200) { try await RawHTTP.get(port: server.ports.walmart, path: "/health") }
             #expect(status == 200)
         }
     }
@@ -246,13 +240,7 @@ struct DeadlineTests {
                 #expect(close?.closeCode == .policyViolation)
                 #expect(close?.reason?.contains("no hello") == true)
             }
-            let deadline = ContinuousClock.now + .seconds(10)
-            var status = 0
-            while ContinuousClock.now < deadline {
-                status = try await RawHTTP.upgrade(port: server.ports.walmart, path: "/ws/walmart").status
-                if status == 101 { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let status = try await RawHTTP.status(becomes: 101) { try await RawHTTP.upgrade(port: server.ports.walmart, path: "/ws/walmart") }
             #expect(status == 101)
         }
     }

@@ -55,4 +55,20 @@ public enum RawHTTP {
             throw TestFailure("connection closed before a full response: \(received)")
         }
     }
+
+    /// Asks again every `interval` until the answer has `status` or `limit` has passed;
+    /// returns the last status seen (0 when the request itself failed).
+    public static func status(
+        becomes status: Int, within limit: Duration = .seconds(10), every interval: Duration = .milliseconds(50),
+        _ request: () async throws -> Response
+    ) async throws -> Int {
+        let deadline = ContinuousClock.now + limit
+        var seen = 0
+        while ContinuousClock.now < deadline {
+            seen = (try? await request().status) ?? 0
+            if seen == status { break }
+            try await Task.sleep(for: interval)
+        }
+        return seen
+    }
 }

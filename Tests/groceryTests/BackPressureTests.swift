@@ -31,7 +31,7 @@ struct BackPressureTests {
 
     @Test("a client that floods queries and never reads: the server stops reading it, grows by less than 8 MiB, and closes it at the write-stall deadline")
     func nonReadingClient() async throws {
-        // No message limit, so only back-pressure can stop the flood (each query is answered with ~1 KB).
+        // No message limit, so only back-pressure can stop the flood (each reply is about 5 KB).
         let server = try await ServeProcess.start(["--db", ":memory:", "--messages-per-second", "0", "--write-stall-timeout-ms", "10000"])
         defer { server.signal(SIGKILL) }
         // Warm up the parser and the allocator with a well-behaved client first.
@@ -93,11 +93,14 @@ struct BackPressureTests {
             shopper.send(.cart(CartCommand(id: "c\(sent)", action: .add, productId: productId, quantity: 1)))
             sent += 1
         }
-        for id in products { change(id) }
         var acks = 0
-        while acks < sent, let message = try await shopper.nextMessage(timeout: .seconds(30)) {
-            if case .ack = message { acks += 1 }
+        func awaitAcks() async throws {
+            while acks < sent, let message = try await shopper.nextMessage(timeout: .seconds(30)) {
+                if case .ack = message { acks += 1 }
+            }
         }
+        for id in products { change(id) }
+        try await awaitAcks()
         let silentGrocery = try await RawFrames.connect(port: server.groceryPort, path: "/ws/grocery", readingAfterUpgrade: false)
         try await silentGrocery.send(text: ClientMessage.hello(.init(sessionId: nil, userId: "fan")).encoded())
         let silentTRPC = try await RawFrames.connect(port: server.walmartPort, path: "/trpc-ws?userId=fan", readingAfterUpgrade: false)
@@ -109,9 +112,7 @@ struct BackPressureTests {
         for round in 0..<300 {
             change(products[round % products.count])
             if round % 20 == 19 {
-                while acks < sent, let message = try await shopper.nextMessage(timeout: .seconds(30)) {
-                    if case .ack = message { acks += 1 }
-                }
+                try await awaitAcks()
                 peak = max(peak, try Self.residentKiB(server.process.processIdentifier))
             }
         }
