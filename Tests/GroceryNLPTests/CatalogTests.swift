@@ -25,6 +25,11 @@ struct CatalogTests {
             #expect(catalog.product(id: product.id) == product)
         }
         #expect(Set(catalog.products.map(\.id)).count == catalog.products.count)
+        // A count of loose produce and counter meat is pieces at an average weight; only
+        // goods nobody counts are sold by weight only.
+        let weightOnly = catalog.products.filter { $0.soldBy == .lb && $0.pieceWeightMilli == nil }.map(\.id)
+        #expect(Set(weightOnly) == ["grapes-red-seedless", "grapes-green-seedless", "cherries-dark-sweet", "green-beans", "beef-stew-meat"])
+        #expect(catalog.product(id: "apple-gala")?.summary.pieceWeight == 0.375)
         #expect(Set(catalog.products.map(\.displayName)).count == catalog.products.count)
     }
 
@@ -83,6 +88,12 @@ struct CatalogTests {
         }
         #expect(throws: Catalog.LoadError.self) {
             try Catalog(json: Data(#"{"version":1,"currency":"USD","products":[{"id":"a","name":"A","price":1,"size":"1","unit":"each","category":"toys"}]}"#.utf8))
+        }
+        // A piece weight belongs to a product sold by the pound, and is a real weight.
+        for (unit, weight) in [("each", "0.5"), ("lb", "0"), ("lb", "-1"), ("lb", "1000")] {
+            #expect(throws: Catalog.LoadError.self, "\(unit) \(weight)") {
+                try Catalog(json: Data(#"{"version":1,"currency":"USD","products":[{"id":"a","name":"A","price":1,"size":"per lb","unit":"\#(unit)","pieceWeight":\#(weight),"category":"produce"}]}"#.utf8))
+            }
         }
         #expect(throws: Catalog.LoadError.self) { try Catalog(json: Data("not json".utf8)) }
         #expect(throws: Catalog.LoadError.self) { try Catalog(json: Data(#"{"version":2,"currency":"USD","products":[]}"#.utf8)) }

@@ -19,7 +19,11 @@ struct WireCodingTests {
         .welcome(sessionId: "s-2", resumed: false, heartbeatMs: 1000, messageRate: MessageRate(perSecond: 12.5, burst: 25)),
         .ack(id: "a"),
         .nlpResult(id: "q", result: result),
-        .cart(CartSnapshot(version: 3, items: [.init(productId: "banana", name: "Bananas", quantity: 1.5, unit: "lb", unitPrice: 0.58, lineTotal: 0.87)], total: 0.87)),
+        .cart(CartSnapshot(version: 3, items: [.init(productId: "banana", name: "Bananas", quantity: 1.5, unit: .lb, unitPrice: 0.58, lineTotal: 0.87)], total: 0.87)),
+        .cart(
+            CartSnapshot(
+                version: 4, items: [.init(productId: "apple-gala", name: "Gala Apples", quantity: 4, unit: .each, estimatedWeight: 1.5, unitPrice: 1.47, lineTotal: 2.21)],
+                total: 2.21)),
         .order(id: "c", orderId: 7, total: 12.5, itemCount: 2),
         .pong(ts: 1_732_000_000_123),
         .error(id: nil, code: .badJSON, message: "bad"),
@@ -40,6 +44,7 @@ struct WireCodingTests {
             ClientMessage.hello(.init(sessionId: "s", userId: "u")), .hello(.init(sessionId: nil, userId: "u")),
             .nlpQuery(id: "1", text: "add \"milk\"\t\\ please"), .ping(ts: 5),
             .cart(CartCommand(id: "c", action: .add, productId: "banana", quantity: 1.25)),
+            .cart(CartCommand(id: "p", action: .update, productId: "apple-gala", quantity: 4, unit: .each)),
             .cart(CartCommand(id: "d", action: .checkout)),
         ])
     func clientRoundTrip(_ message: ClientMessage) throws {
@@ -76,6 +81,8 @@ struct WireCodingTests {
         ("{", ErrorCode.badJSON), ("\"just a string\"", .badJSON), (#"{"id":"1"}"#, .invalidField),
         (#"{"type":"cart.add","id":"1","quantity":"two"}"#, .invalidField), (#"{"type":"zap","id":"z"}"#, .unknownType),
         (#"{"type":"cart.add","id":""}"#, .invalidField),
+        (#"{"type":"cart.add","id":"1","productId":"banana","unit":"gallon"}"#, .invalidField),
+        (#"{"type":"cart.add","id":"1","productId":"banana","unit":4}"#, .invalidField),
     ])
     func decodeErrors(_ text: String, _ code: ErrorCode) {
         #expect(throws: WireDecodingError.self) { try ClientMessage.decode(Data(text.utf8)) }

@@ -35,7 +35,7 @@ struct GroceryChannelTests {
             #expect(cart.items.map(\.productId) == ["milk-whole-gallon"])
             #expect(cart.items.first?.lineTotal == 6.96)
             (_, cart) = try await command(socket, CartCommand(id: "a2", action: .add, productId: "banana", quantity: 1.5))
-            #expect(cart.items.last?.unit == "lb")
+            #expect(cart.items.last?.unit == .lb)
             #expect(cart.items.last?.lineTotal == 0.87)  // 0.58 × 1.5 = 0.87
             #expect(cart.total == 7.83)
             (_, cart) = try await command(socket, CartCommand(id: "a3", action: .update, productId: "milk-whole-gallon", quantity: 5))
@@ -48,6 +48,37 @@ struct GroceryChannelTests {
             (_, cart) = try await command(socket, CartCommand(id: "a6", action: .clear))
             #expect(cart.items.isEmpty && cart.total == 0)
             #expect(cart.version == 6)
+            try await socket.close()
+        }
+    }
+
+    /// Issue 14: "4 apples" is four apples at an estimated weight, not 4 lb.
+    @Test("pieces of a product sold by the pound: counted, priced from the estimated weight in exact cents")
+    func piecesByEstimatedWeight() async throws {
+        try await withServer { server in
+            let (socket, _) = try await groceryClient(server, user: "pia")
+            // Gala apples: $1.47/lb, 0.375 lb a piece. 4 pieces ≈ 1.5 lb → 220.5 ¢, rounded half up.
+            var (reply, cart) = try await command(
+                socket, CartCommand(id: "p1", action: .add, productId: "apple-gala", quantity: 4, unit: .each))
+            #expect(reply == .ack(id: "p1"))
+            #expect(cart.items == [.init(productId: "apple-gala", name: "Gala Apples", quantity: 4, unit: .each, estimatedWeight: 1.5, unitPrice: 1.47, lineTotal: 2.21)])
+            #expect(cart.total == 2.21)
+            // Set to 3 pieces: 1.125 lb → 165.375 ¢.
+            (_, cart) = try await command(socket, CartCommand(id: "p2", action: .update, productId: "apple-gala", quantity: 3, unit: .each))
+            #expect(cart.items.first?.quantity == 3 && cart.items.first?.estimatedWeight == 1.125 && cart.total == 1.65)
+            // Take one out: 2 pieces, 0.75 lb → 110.25 ¢.
+            (_, cart) = try await command(socket, CartCommand(id: "p3", action: .remove, productId: "apple-gala", quantity: 1, unit: .each))
+            #expect(cart.items.first?.quantity == 2 && cart.total == 1.10)
+            // A pound more makes a weighed line: 0.75 + 1 = 1.75 lb → 257.25 ¢.
+            (_, cart) = try await command(socket, CartCommand(id: "p4", action: .add, productId: "apple-gala", quantity: 1))
+            #expect(cart.items == [.init(productId: "apple-gala", name: "Gala Apples", quantity: 1.75, unit: .lb, unitPrice: 1.47, lineTotal: 2.57)])
+            // Checkout charges the estimate: 6 chicken breasts (0.5 lb each, $3.47/lb) = 3 lb = $10.41.
+            (_, cart) = try await command(socket, CartCommand(id: "p5", action: .clear))
+            _ = try await command(socket, CartCommand(id: "p6", action: .add, productId: "chicken-breast-boneless", quantity: 6, unit: .each))
+            socket.send(.cart(CartCommand(id: "p7", action: .checkout)))
+            #expect(try await socket.nextMessage() == .ack(id: "p7"))
+            guard case .order(_, _, let total, let count) = try await socket.nextMessage() else { throw TestFailure("expected order") }
+            #expect(total == 10.41 && count == 1)
             try await socket.close()
         }
     }
@@ -80,6 +111,11 @@ struct GroceryChannelTests {
             (CartCommand(id: "x6", action: .add, quantity: 1), .invalidField),
             (CartCommand(id: "x7", action: .remove, productId: "banana"), .notFound),
             (CartCommand(id: "x8", action: .update, productId: "banana"), .invalidField),
+            // Sold by the package: no weights. Sold by weight only: no pieces. Pieces are whole.
+            (CartCommand(id: "x9", action: .add, productId: "milk-whole-gallon", quantity: 1, unit: .lb), .invalidField),
+            (CartCommand(id: "x10", action: .add, productId: "grapes-red-seedless", quantity: 2, unit: .each), .invalidField),
+            (CartCommand(id: "x11", action: .add, productId: "apple-gala", quantity: 1.5, unit: .each), .invalidField),
+            (CartCommand(id: "x12", action: .add, productId: "apple-gala", quantity: 1000, unit: .each), .invalidField),
         ])
     func refused(_ bad: CartCommand, _ code: ErrorCode) async throws {
         try await withServer { server in

@@ -104,6 +104,19 @@ struct TRPCTests {
         }
     }
 
+    @Test("cart.add takes pieces of a product sold by the pound, answered with the estimated weight")
+    func pieces() async throws {
+        try await withServer { server in
+            let socket = try await TestSocket.connect(server.trpcURL + "?userId=pip")
+            socket.send(trpc(1, "mutation", "cart.add", ["productId": "apple-gala", "quantity": 4, "unit": "each"]))
+            let cart = try #require(((try await nextJSON(socket))["result"] as? [String: Any])?["data"] as? [String: Any])
+            let line = try #require((cart["items"] as? [[String: Any]])?.first)
+            #expect(line["quantity"] as? Double == 4 && line["unit"] as? String == "each" && line["estimatedWeight"] as? Double == 1.5)
+            #expect(cart["total"] as? Double == 2.21)
+            try await socket.close()
+        }
+    }
+
     @Test("connectionParams choose the user")
     func connectionParams() async throws {
         try await withServer { server in
@@ -127,6 +140,8 @@ struct TRPCTests {
             (trpc(7, "query", "nlp.parse", [:]), -32600, "BAD_REQUEST"),
             (trpc(8, "mutation", "cart.add", ["productId": "no-such-thing"]), -32004, "NOT_FOUND"),
             (#"{"id":9,"method":"teleport"}"#, -32005, "METHOD_NOT_SUPPORTED"),
+            (trpc(10, "mutation", "cart.add", ["productId": "apple-gala", "quantity": 2, "unit": "gallon"]), -32600, "BAD_REQUEST"),
+            (trpc(11, "mutation", "cart.add", ["productId": "grapes-red-seedless", "quantity": 2, "unit": "each"]), -32600, "BAD_REQUEST"),
         ])
     func errors(_ frame: String, _ number: Int, _ code: String) async throws {
         try await withServer { server in

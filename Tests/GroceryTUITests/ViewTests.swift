@@ -19,10 +19,11 @@ func sampleModel() -> Model {
     model.cart = CartSnapshot(
         version: 3,
         items: [
-            .init(productId: "milk-whole-gallon", name: "Great Value Whole Milk", quantity: 2, unit: "each", unitPrice: 3.48, lineTotal: 6.96),
-            .init(productId: "banana", name: "Bananas", quantity: 1.5, unit: "lb", unitPrice: 0.58, lineTotal: 0.87),
+            .init(productId: "milk-whole-gallon", name: "Great Value Whole Milk", quantity: 2, unit: .each, unitPrice: 3.48, lineTotal: 6.96),
+            .init(productId: "banana", name: "Bananas", quantity: 1.5, unit: .lb, unitPrice: 0.58, lineTotal: 0.87),
+            .init(productId: "apple-gala", name: "Gala Apples", quantity: 4, unit: .each, estimatedWeight: 1.5, unitPrice: 1.47, lineTotal: 2.21),
         ],
-        total: 7.83)
+        total: 10.04)
     model.walmart = .connected(since: .seconds(1), rtt: .milliseconds(2))
     model.grocery = .connected(since: .seconds(1), rtt: nil)
     _ = update(&model, .client(.queued(id: "q", depth: 1)), now: .seconds(3))

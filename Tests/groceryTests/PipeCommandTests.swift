@@ -70,6 +70,30 @@ struct PipeCommandTests {
         #expect(cart.items.map(\.productId) == ["lime"] && cart.items.first?.quantity == 2 && cart.version == 1)
     }
 
+    /// Issue 14: counts of products sold by the pound become pieces at an estimated weight;
+    /// weights stay weights.
+    @Test("'4 gala apples' is four apples at an estimated 1.5 lb, '2 lb of bananas' is 2 lb; totals in exact cents")
+    func countsOfProductsSoldByWeight() async throws {
+        let folder = Self.scratch()
+        let server = try await ServeProcess.start(["--db", ":memory:"])
+        defer { server.signal(SIGKILL) }
+        let pipe = try PipeProcess(Self.urls(server.walmartPort, server.groceryPort) + ["--user-id", "gus", "--queue-file", folder.appendingPathComponent("q.json").path])
+        pipe.send("add 4 gala apples")
+        pipe.send("add 2 lb of bananas")
+        pipe.endInput()
+        #expect(try await pipe.exitStatus(within: .seconds(30)) == 0, "\(pipe.standardError.suffix(400))")
+        let cart = try await Self.cart(of: "gus", port: server.groceryPort)
+        #expect(
+            cart.items == [
+                .init(productId: "apple-gala", name: "Gala Apples", quantity: 4, unit: .each, estimatedWeight: 1.5, unitPrice: 1.47, lineTotal: 2.21),
+                .init(productId: "banana", name: "Bananas", quantity: 2, unit: .lb, unitPrice: 0.58, lineTotal: 1.16),
+            ], "\(cart)")
+        #expect(cart.total == 3.37)
+        // The pipe's own cart event carries the estimate too.
+        let line = (pipe.events.last { $0.event == "cart" }?["items"] as? [[String: Any]])?.first
+        #expect(line?["estimatedWeight"] as? Double == 1.5 && line?["unit"] as? String == "each", "\(String(describing: line))")
+    }
+
     @Test("server kill -9 and restart: the pipe waits with delays, reconnects and resends; the cart changes once")
     func serverRestart() async throws {
         let folder = Self.scratch()

@@ -22,8 +22,9 @@ enum CartCommands {
                 }
                 let action: CartCommand.Action = result.intent == .add ? .add : result.intent == .remove ? .remove : .update
                 // "remove the milk" takes the whole line; "remove 2 apples" takes two.
-                let quantity: Double? = action == .remove && item.quantity == 1 && item.unit == .each ? nil : cartQuantity(item)
-                commands.append(CartCommand(id: "\(queryID):\(index)", action: action, productId: product.id, quantity: quantity))
+                let wholeLine = action == .remove && item.quantity == 1 && item.unit == .each
+                let (quantity, unit) = wholeLine ? (nil, nil) : cartQuantity(item)
+                commands.append(CartCommand(id: "\(queryID):\(index)", action: action, productId: product.id, quantity: quantity, unit: unit))
             }
             return (commands, skipped)
         default:
@@ -31,10 +32,12 @@ enum CartCommands {
         }
     }
 
-    /// Products priced per pound take weights converted to pounds; everything else is a
-    /// count of packages, rounded up ("2 gallons of milk" is two 1-gal jugs).
-    static func cartQuantity(_ item: NLPItem) -> Double {
-        let perPound = item.product?.size == "per lb"
+    /// The quantity a cart message carries, and its unit when it is not the product's own.
+    /// Products priced per pound take weights converted to pounds; a count of them ("4
+    /// apples", "a dozen bananas") is a count of pieces, bought at the catalog's estimated
+    /// weight, or pounds for a product sold by weight only. Everything else is a count of
+    /// packages, rounded up ("2 gallons of milk" is two 1-gal jugs).
+    static func cartQuantity(_ item: NLPItem) -> (quantity: Double, unit: SaleUnit?) {
         let pounds: Double? = switch item.unit {
         case .lb: item.quantity
         case .oz: item.quantity / 16
@@ -42,7 +45,9 @@ enum CartCommands {
         case .g: item.quantity / 453.592
         default: nil
         }
-        if perPound, let pounds { return max((pounds * 100).rounded() / 100, 0.01) }
-        return max(item.quantity.rounded(.up), 1)
+        guard let product = item.product, product.unit == .lb else { return (max(item.quantity.rounded(.up), 1), nil) }
+        if let pounds { return (max((pounds * 100).rounded() / 100, 0.01), nil) }
+        let count = max((item.unit == .dozen ? item.quantity * 12 : item.quantity).rounded(.up), 1)
+        return product.pieceWeight == nil ? (count, nil) : (count, .each)
     }
 }

@@ -3,12 +3,7 @@ import GroceryProtocol
 /// One product on the shelf.
 public struct Product: Hashable, Sendable, Identifiable {
     /// How a product is priced.
-    public enum SoldBy: String, Codable, Sendable {
-        /// Per package or piece.
-        case each
-        /// Per pound (loose produce, the meat counter).
-        case lb
-    }
+    public typealias SoldBy = SaleUnit
 
     /// Stable slug, e.g. "milk-whole-gallon".
     public var id: String
@@ -22,6 +17,10 @@ public struct Product: Hashable, Sendable, Identifiable {
     public var size: String
     /// Per package or per pound.
     public var soldBy: SoldBy
+    /// For a product sold by the pound, the average weight of one piece in thousandths of a
+    /// pound (an apple 375, a chicken breast 500): a count of pieces is bought at
+    /// count × this estimate. Nil for products bought by weight only (grapes, stew meat).
+    public var pieceWeightMilli: Int?
     /// Aisle.
     public var category: ProductCategory
     /// Lowercase search words and synonyms ("soda" for cola).
@@ -33,7 +32,8 @@ public struct Product: Hashable, Sendable, Identifiable {
     /// Creates a product.
     public init(
         id: String, name: String, brand: String? = nil, priceCents: Int, size: String,
-        soldBy: SoldBy = .each, category: ProductCategory, keywords: [String] = [], defaultFor: [String] = []
+        soldBy: SoldBy = .each, pieceWeightMilli: Int? = nil, category: ProductCategory, keywords: [String] = [],
+        defaultFor: [String] = []
     ) {
         self.id = id
         self.name = name
@@ -41,6 +41,7 @@ public struct Product: Hashable, Sendable, Identifiable {
         self.priceCents = priceCents
         self.size = size
         self.soldBy = soldBy
+        self.pieceWeightMilli = pieceWeightMilli
         self.category = category
         self.keywords = keywords
         self.defaultFor = defaultFor
@@ -63,13 +64,14 @@ public struct Product: Hashable, Sendable, Identifiable {
     public var summary: ProductSummary {
         ProductSummary(
             id: id, name: displayName, price: Money.dollars(cents: priceCents),
-            size: size, category: category.rawValue)
+            size: size, category: category.rawValue, unit: soldBy,
+            pieceWeight: pieceWeightMilli.map { Double($0) / 1000 })
     }
 }
 
 extension Product: Codable {
     private enum CodingKeys: String, CodingKey {
-        case id, name, brand, price, size, unit, defaultFor, category, keywords
+        case id, name, brand, price, size, unit, pieceWeight, defaultFor, category, keywords
     }
 
     /// Decodes the catalog file's shape, where `price` is decimal dollars.
@@ -86,6 +88,15 @@ extension Product: Codable {
         priceCents = cents
         size = try container.decode(String.self, forKey: .size)
         soldBy = try container.decode(SoldBy.self, forKey: .unit)
+        if let pounds = try container.decodeIfPresent(Double.self, forKey: .pieceWeight) {
+            let milli = (pounds * 1000).rounded()
+            guard soldBy == .lb, pounds.isFinite, milli >= 1, milli <= 100_000 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .pieceWeight, in: container,
+                    debugDescription: "pieceWeight \(pounds) must be 0.001 to 100 lb, on a product sold by the pound")
+            }
+            pieceWeightMilli = Int(milli)
+        }
         category = try container.decode(ProductCategory.self, forKey: .category)
         keywords = try container.decodeIfPresent([String].self, forKey: .keywords) ?? []
         defaultFor = try container.decodeIfPresent([String].self, forKey: .defaultFor) ?? []
@@ -100,6 +111,7 @@ extension Product: Codable {
         try container.encode(Money.dollars(cents: priceCents), forKey: .price)
         try container.encode(size, forKey: .size)
         try container.encode(soldBy, forKey: .unit)
+        if let pieceWeightMilli { try container.encode(Double(pieceWeightMilli) / 1000, forKey: .pieceWeight) }
         if !defaultFor.isEmpty { try container.encode(defaultFor, forKey: .defaultFor) }
         try container.encode(category, forKey: .category)
         try container.encode(keywords, forKey: .keywords)

@@ -10,14 +10,24 @@ public struct ProductSummary: Codable, Hashable, Sendable {
     public var size: String
     /// Catalog category id, e.g. "dairy".
     public var category: String
+    /// What `price` is for: one package (`each`) or one pound (`lb`).
+    public var unit: SaleUnit
+    /// For a product sold by the pound, the average weight of one piece in pounds (an
+    /// apple, a chicken breast), so a count can be bought as an estimated weight; nil when
+    /// the product is bought by weight only.
+    public var pieceWeight: Double?
 
     /// Creates a summary.
-    public init(id: String, name: String, price: Double, size: String, category: String) {
+    public init(
+        id: String, name: String, price: Double, size: String, category: String, unit: SaleUnit = .each, pieceWeight: Double? = nil
+    ) {
         self.id = id
         self.name = name
         self.price = price
         self.size = size
         self.category = category
+        self.unit = unit
+        self.pieceWeight = pieceWeight
     }
 
     /// This summary's JSON, written once by ``withEncodedJSON()`` so that every result
@@ -26,7 +36,20 @@ public struct ProductSummary: Codable, Hashable, Sendable {
     var encodedJSON: [UInt8]?
 
     private enum CodingKeys: String, CodingKey {
-        case id, name, price, size, category
+        case id, name, price, size, category, unit, pieceWeight
+    }
+
+    /// Decodes a summary; `unit` defaults to `each` for results written before it existed
+    /// (a queue file can hold one).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        price = try container.decode(Double.self, forKey: .price)
+        size = try container.decode(String.self, forKey: .size)
+        category = try container.decode(String.self, forKey: .category)
+        unit = try container.decodeIfPresent(SaleUnit.self, forKey: .unit) ?? .each
+        pieceWeight = try container.decodeIfPresent(Double.self, forKey: .pieceWeight)
     }
 
     /// The same summary with its JSON written in advance (the catalog's summaries never change).
@@ -40,6 +63,7 @@ public struct ProductSummary: Codable, Hashable, Sendable {
 
     public static func == (lhs: ProductSummary, rhs: ProductSummary) -> Bool {
         (lhs.id, lhs.name, lhs.price, lhs.size, lhs.category) == (rhs.id, rhs.name, rhs.price, rhs.size, rhs.category)
+            && lhs.unit == rhs.unit && lhs.pieceWeight == rhs.pieceWeight
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -48,5 +72,7 @@ public struct ProductSummary: Codable, Hashable, Sendable {
         hasher.combine(price)
         hasher.combine(size)
         hasher.combine(category)
+        hasher.combine(unit)
+        hasher.combine(pieceWeight)
     }
 }

@@ -59,14 +59,18 @@ public struct CartCommand: Sendable, Equatable {
     public var action: Action
     /// The catalog product, for add / remove / update.
     public var productId: String?
-    /// How many, in the product's sold-by unit.
+    /// How many, in `unit`.
     public var quantity: Double?
+    /// What `quantity` counts; nil means the product's own sale unit. `each` for a product
+    /// sold by the pound counts pieces, bought at an estimated weight ("4 apples").
+    public var unit: SaleUnit?
 
     /// Creates a command.
-    public init(id: String, action: Action, productId: String? = nil, quantity: Double? = nil) {
+    public init(id: String, action: Action, productId: String? = nil, quantity: Double? = nil, unit: SaleUnit? = nil) {
         self.id = id
         self.action = action
         self.productId = productId
         self.quantity = quantity
+        self.unit = unit
     }
 }

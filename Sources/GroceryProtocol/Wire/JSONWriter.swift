@@ -193,6 +193,8 @@ extension ProductSummary {
             json.field("price", price)
             json.field("size", size)
             json.field("category", category)
+            json.field("unit", unit.rawValue)
+            if let pieceWeight { json.field("pieceWeight", pieceWeight) }
         }
     }
 }
@@ -207,7 +209,8 @@ extension CartSnapshot {
                 json.field("productId", line.productId)
                 json.field("name", line.name)
                 json.field("quantity", line.quantity)
-                json.field("unit", line.unit)
+                json.field("unit", line.unit.rawValue)
+                if let estimatedWeight = line.estimatedWeight { json.field("estimatedWeight", estimatedWeight) }
                 json.field("unitPrice", line.unitPrice)
                 json.field("lineTotal", line.lineTotal)
             }

@@ -43,19 +43,28 @@ public struct CartSnapshot: Codable, Sendable, Equatable {
         public var name: String
         /// How many, in `unit`.
         public var quantity: Double
-        /// How it is sold: "each" or "lb".
-        public var unit: String
-        /// Price per unit in dollars.
+        /// What `quantity` counts: packages or pieces (`each`), or pounds (`lb`).
+        public var unit: SaleUnit
+        /// For pieces of a product sold by the pound ("4 apples"): their estimated weight
+        /// in pounds (count × the catalog's average piece weight); nil otherwise.
+        public var estimatedWeight: Double?
+        /// Price in dollars per package, or per pound for a product sold by the pound
+        /// (also when `quantity` counts pieces).
         public var unitPrice: Double
-        /// quantity × unitPrice, rounded to the cent.
+        /// The line's price rounded to the cent: quantity × unitPrice, or for counted pieces
+        /// estimatedWeight × unitPrice (an estimate until the pieces are weighed).
         public var lineTotal: Double
 
         /// Creates a line.
-        public init(productId: String, name: String, quantity: Double, unit: String, unitPrice: Double, lineTotal: Double) {
+        public init(
+            productId: String, name: String, quantity: Double, unit: SaleUnit, estimatedWeight: Double? = nil,
+            unitPrice: Double, lineTotal: Double
+        ) {
             self.productId = productId
             self.name = name
             self.quantity = quantity
             self.unit = unit
+            self.estimatedWeight = estimatedWeight
             self.unitPrice = unitPrice
             self.lineTotal = lineTotal
         }

@@ -20,6 +20,7 @@ extension ClientMessage {
         var token: String?
         var productId: String?
         var quantity: Double?
+        var unit: String?
         var ts: Double?
 
         /// The fields of a flat object whose values have the types above (what
@@ -37,8 +38,10 @@ extension ClientMessage {
                 case ("token", .string(let string)): token = string
                 case ("productId", .string(let string)): productId = string
                 case ("quantity", .number(let number)): quantity = number
+                case ("unit", .string(let string)): unit = string
                 case ("ts", .number(let number)): ts = number
-                case ("type", _), ("id", _), ("text", _), ("sessionId", _), ("userId", _), ("token", _), ("productId", _), ("quantity", _), ("ts", _):
+                case ("type", _), ("id", _), ("text", _), ("sessionId", _), ("userId", _), ("token", _), ("productId", _), ("quantity", _),
+                    ("unit", _), ("ts", _):
                     return nil
                 default: continue  // JSONDecoder ignores unknown keys too
                 }
@@ -99,7 +102,15 @@ extension ClientMessage {
             guard let action = CartCommand.Action(rawValue: envelope.type) else {
                 throw WireDecodingError(code: .unknownType, id: envelope.id, message: "unknown type \"\(envelope.type)\"")
             }
-            return .cart(CartCommand(id: try requireID(), action: action, productId: fields.productId, quantity: fields.quantity))
+            var unit: SaleUnit?
+            if let name = fields.unit {
+                guard let known = SaleUnit(rawValue: name) else {
+                    throw WireDecodingError(code: .invalidField, id: envelope.id, message: "\"unit\" must be \"each\" or \"lb\"")
+                }
+                unit = known
+            }
+            return .cart(
+                CartCommand(id: try requireID(), action: action, productId: fields.productId, quantity: fields.quantity, unit: unit))
         }
     }
 
@@ -125,6 +136,7 @@ extension ClientMessage {
                 json.field("id", command.id)
                 if let product = command.productId { json.field("productId", product) }
                 if let quantity = command.quantity { json.field("quantity", quantity) }
+                if let unit = command.unit { json.field("unit", unit.rawValue) }
             }
         }
         return json.text

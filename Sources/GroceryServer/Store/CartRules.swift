@@ -38,59 +38,73 @@ struct CartRules {
         case .add, .remove, .update:
             guard let productId = command.productId else { return refuse(.invalidField, "\(command.action.rawValue) needs \"productId\"") }
             guard let product = catalog.product(id: productId) else { return refuse(.notFound, "no product \"\(productId)\"") }
-            let current = try Int.fetchOne(
-                db, sql: "SELECT quantity_milli FROM carts WHERE user_id = ? AND product_id = ?", arguments: [userId, productId])
-            var target: Int
+            let unit = command.unit ?? product.soldBy
+            if product.soldBy == .each, unit == .lb {
+                return refuse(.invalidField, "\"\(product.displayName)\" is sold by the package, not by weight")
+            }
+            let counted = product.soldBy == .lb && unit == .each
+            if counted, product.pieceWeightMilli == nil {
+                return refuse(.invalidField, "\"\(product.displayName)\" is sold by weight only: give a quantity in lb")
+            }
+            let current = try Row.fetchOne(
+                db, sql: "SELECT quantity_milli, counted FROM carts WHERE user_id = ? AND product_id = ?", arguments: [userId, productId]
+            ).map { Amount(milli: $0["quantity_milli"], counted: $0["counted"]) }
+            func given(allowZero: Bool) -> Amount? {
+                milli(command.quantity ?? 1, whole: unit == .each, allowZero: allowZero).map { Amount(milli: $0, counted: counted) }
+            }
+            var target: Amount
             switch command.action {
             case .add:
-                guard let quantity = try milli(command.quantity ?? 1, product, allowZero: false) else {
-                    return refuse(.invalidField, quantityRule(product))
-                }
-                target = (current ?? 0) + quantity
+                guard let amount = given(allowZero: false) else { return refuse(.invalidField, quantityRule(product, unit)) }
+                target = current.map { $0.adding(amount, product) } ?? amount
             case .update:
-                guard let given = command.quantity else { return refuse(.invalidField, "cart.update needs \"quantity\"") }
-                guard let quantity = try milli(given, product, allowZero: true) else { return refuse(.invalidField, quantityRule(product)) }
-                target = quantity
+                guard command.quantity != nil else { return refuse(.invalidField, "cart.update needs \"quantity\"") }
+                guard let amount = given(allowZero: true) else { return refuse(.invalidField, quantityRule(product, unit)) }
+                target = amount
             default:
                 guard let current else { return refuse(.notFound, "\"\(productId)\" is not in the cart") }
-                if let given = command.quantity {
-                    guard let quantity = try milli(given, product, allowZero: false) else { return refuse(.invalidField, quantityRule(product)) }
-                    target = max(0, current - quantity)
+                if command.quantity != nil {
+                    guard let amount = given(allowZero: false) else { return refuse(.invalidField, quantityRule(product, unit)) }
+                    target = current.removing(amount, product)
                 } else {
-                    target = 0
+                    target = Amount(milli: 0, counted: current.counted)
                 }
             }
-            guard target <= Int(Self.maxQuantity * 1000) else {
-                return refuse(.invalidField, "a cart line holds at most \(Int(Self.maxQuantity)) of \"\(product.displayName)\"")
+            guard target.milli <= Int(Self.maxQuantity * 1000) else {
+                let measure = product.soldBy == .lb && !target.counted ? " lb" : ""
+                return refuse(.invalidField, "a cart line holds at most \(Int(Self.maxQuantity))\(measure) of \"\(product.displayName)\"")
             }
-            if target == 0 {
+            if target.milli == 0 {
                 try db.execute(sql: "DELETE FROM carts WHERE user_id = ? AND product_id = ?", arguments: [userId, productId])
             } else if current == nil {
                 let position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM carts WHERE user_id = ?", arguments: [userId]) ?? 0) + 1
                 try db.execute(
-                    sql: "INSERT INTO carts (user_id, product_id, quantity_milli, position) VALUES (?, ?, ?, ?)",
-                    arguments: [userId, productId, target, position])
+                    sql: "INSERT INTO carts (user_id, product_id, quantity_milli, counted, position) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [userId, productId, target.milli, target.counted, position])
             } else {
                 try db.execute(
-                    sql: "UPDATE carts SET quantity_milli = ? WHERE user_id = ? AND product_id = ?", arguments: [target, userId, productId])
+                    sql: "UPDATE carts SET quantity_milli = ?, counted = ? WHERE user_id = ? AND product_id = ?",
+                    arguments: [target.milli, target.counted, userId, productId])
             }
-            return Result(replies: [.ack(id: id)], changed: target != (current ?? 0))
+            let unchanged = current.map { $0 == target } ?? (target.milli == 0)
+            return Result(replies: [.ack(id: id)], changed: !unchanged)
         }
     }
 
     private func checkout(id: String, now: Date) throws -> Result {
-        let rows = try Row.fetchAll(db, sql: "SELECT product_id, quantity_milli FROM carts WHERE user_id = ? ORDER BY position", arguments: [userId])
+        let rows = try Self.lines(db, userId: userId)
         guard !rows.isEmpty else {
             return Result(replies: [.error(id: id, code: .invalidField, message: "the cart is empty")], changed: false)
         }
         var totalCents = 0
         var items: [[String: Any]] = []
-        for row in rows {
-            let productId: String = row["product_id"]
-            let milli: Int = row["quantity_milli"]
-            let priceCents = catalog.product(id: productId)?.priceCents ?? 0
-            totalCents += Self.lineCents(priceCents: priceCents, quantityMilli: milli)
-            items.append(["productId": productId, "quantityMilli": milli, "unitPriceCents": priceCents])
+        for (productId, amount) in rows {
+            guard let product = catalog.product(id: productId) else { continue }
+            let priced = amount.priced(product)
+            totalCents += priced.cents
+            var item: [String: Any] = ["productId": productId, "quantityMilli": priced.chargedMilli, "unitPriceCents": product.priceCents]
+            if amount.counted { item["pieces"] = amount.milli / 1000 }
+            items.append(item)
         }
         let itemsJSON = String(decoding: try JSONSerialization.data(withJSONObject: items, options: [.sortedKeys]), as: UTF8.self)
         try db.execute(
@@ -103,17 +117,59 @@ struct CartRules {
             changed: true)
     }
 
-    /// A quantity in thousandths, or nil when it is not allowed for this product.
-    private func milli(_ quantity: Double, _ product: Product, allowZero: Bool) throws -> Int? {
+    /// The user's lines in the order they were first added.
+    static func lines(_ db: Database, userId: String) throws -> [(productId: String, amount: Amount)] {
+        try Row.fetchAll(
+            db, sql: "SELECT product_id, quantity_milli, counted FROM carts WHERE user_id = ? ORDER BY position", arguments: [userId]
+        ).map { ($0["product_id"], Amount(milli: $0["quantity_milli"], counted: $0["counted"])) }
+    }
+
+    /// A quantity in thousandths, or nil when it is not allowed (`whole`: packages or pieces).
+    private func milli(_ quantity: Double, whole: Bool, allowZero: Bool) -> Int? {
         guard quantity.isFinite, quantity <= Self.maxQuantity, allowZero ? quantity >= 0 : quantity > 0 else { return nil }
-        if product.soldBy == .each, quantity != quantity.rounded() { return nil }
+        if whole, quantity != quantity.rounded() { return nil }
         let milli = Int((quantity * 1000).rounded())
         return allowZero || milli > 0 ? milli : nil
     }
 
-    private func quantityRule(_ product: Product) -> String {
-        product.soldBy == .each
+    private func quantityRule(_ product: Product, _ unit: SaleUnit) -> String {
+        unit == .each
             ? "quantity must be a whole number from 1 to \(Int(Self.maxQuantity)) for \"\(product.displayName)\""
             : "quantity must be more than 0 and at most \(Int(Self.maxQuantity)) lb for \"\(product.displayName)\""
+    }
+}
+
+/// How much of a product a cart line holds: thousandths of a package, of a pound, or (for
+/// `counted` lines of a product sold by the pound) of a piece bought at an estimated weight.
+struct Amount: Equatable {
+    var milli: Int
+    var counted: Bool
+
+    /// The weight in thousandths of a pound that a counted line is estimated at, or the
+    /// quantity itself; and the cents it costs.
+    func priced(_ product: Product) -> (chargedMilli: Int, cents: Int) {
+        let charged = counted ? weightMilli(product) : milli
+        return (charged, CartRules.lineCents(priceCents: product.priceCents, quantityMilli: charged))
+    }
+
+    /// Pieces × the catalog's average piece weight, or the weight itself. A product that
+    /// lost its piece weight from the catalog is estimated at a pound a piece.
+    func weightMilli(_ product: Product) -> Int {
+        counted ? milli / 1000 * (product.pieceWeightMilli ?? 1000) : milli
+    }
+
+    /// This amount and `other` together. Pieces and pounds of one product make a weight:
+    /// "4 apples" then "1 lb of apples" is about 2.5 lb of apples.
+    func adding(_ other: Amount, _ product: Product) -> Amount {
+        counted == other.counted
+            ? Amount(milli: milli + other.milli, counted: counted)
+            : Amount(milli: weightMilli(product) + other.weightMilli(product), counted: false)
+    }
+
+    /// This amount less `other`, never below zero; across measures, as weights.
+    func removing(_ other: Amount, _ product: Product) -> Amount {
+        counted == other.counted
+            ? Amount(milli: max(0, milli - other.milli), counted: counted)
+            : Amount(milli: max(0, weightMilli(product) - other.weightMilli(product)), counted: false)
     }
 }

@@ -150,19 +150,16 @@ public final class GroceryStore: Sendable {
 
     private func snapshot(_ db: Database, userId: String) throws -> CartSnapshot {
         let version = try Int.fetchOne(db, sql: "SELECT version FROM cart_versions WHERE user_id = ?", arguments: [userId]) ?? 0
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT product_id, quantity_milli FROM carts WHERE user_id = ? ORDER BY position", arguments: [userId])
         var totalCents = 0
-        let lines: [CartSnapshot.Line] = rows.compactMap { row in
-            let productId: String = row["product_id"]
-            let milli: Int = row["quantity_milli"]
+        let lines: [CartSnapshot.Line] = try CartRules.lines(db, userId: userId).compactMap { productId, amount in
             guard let product = catalog.product(id: productId) else { return nil }
-            let lineCents = CartRules.lineCents(priceCents: product.priceCents, quantityMilli: milli)
-            totalCents += lineCents
+            let priced = amount.priced(product)
+            totalCents += priced.cents
             return CartSnapshot.Line(
-                productId: productId, name: product.displayName, quantity: Double(milli) / 1000,
-                unit: product.soldBy.rawValue, unitPrice: Money.dollars(cents: product.priceCents),
-                lineTotal: Money.dollars(cents: lineCents))
+                productId: productId, name: product.displayName, quantity: Double(amount.milli) / 1000,
+                unit: amount.counted ? .each : product.soldBy,
+                estimatedWeight: amount.counted ? Double(priced.chargedMilli) / 1000 : nil,
+                unitPrice: Money.dollars(cents: product.priceCents), lineTotal: Money.dollars(cents: priced.cents))
         }
         return CartSnapshot(version: version, items: lines, total: Money.dollars(cents: totalCents))
     }
@@ -190,6 +187,11 @@ public final class GroceryStore: Sendable {
         migrator.registerMigration("v2") { db in
             // One row that `/health` rewrites to learn whether the store can still write.
             try db.execute(sql: "CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at REAL NOT NULL)")
+        }
+        migrator.registerMigration("v3") { db in
+            // 1 when the line counts pieces of a product sold by the pound ("4 apples"),
+            // bought at an estimated weight; quantity_milli is then pieces × 1000.
+            try db.execute(sql: "ALTER TABLE carts ADD COLUMN counted INTEGER NOT NULL DEFAULT 0")
         }
         return migrator
     }

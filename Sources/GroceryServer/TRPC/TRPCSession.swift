@@ -158,8 +158,14 @@ struct TRPCSession: Sendable {
             if action != .clear, productId == nil { throw Failure(code: .badRequest, message: "input needs \"productId\"") }
             let id = (fields["id"] as? String).flatMap { (1...128).contains($0.utf8.count) ? $0 : nil } ?? UUID().uuidString
             let quantity = (fields["quantity"] as? NSNumber)?.doubleValue
+            let unit = try fields["unit"].map { value in
+                guard let unit = (value as? String).flatMap(SaleUnit.init(rawValue:)) else {
+                    throw Failure(code: .badRequest, message: "\"unit\" must be \"each\" or \"lb\"")
+                }
+                return unit
+            }
             let outcome = try await context.store.apply(
-                CartCommand(id: id, action: action, productId: productId, quantity: quantity), userId: userId)
+                CartCommand(id: id, action: action, productId: productId, quantity: quantity, unit: unit), userId: userId)
             if let reply = outcome.replies.first, let message = ServerMessage.decode(Data(reply.utf8)),
                 case .error(_, let code, let text) = message
             {

@@ -14,6 +14,15 @@ enum Format {
         String(format: "$%.2f", dollars)
     }
 
+    /// "2 × Whole Milk", "1.5 lb Bananas", "4 × Gala Apples, ≈1.5 lb" (pieces at an
+    /// estimated weight).
+    static func cartLine(_ line: CartSnapshot.Line) -> String {
+        if let weight = line.estimatedWeight {
+            return "\(quantity(line.quantity)) × \(line.name), ≈\(quantity((weight * 100).rounded() / 100)) lb"
+        }
+        return "\(quantity(line.quantity))\(line.unit == .lb ? " lb" : " ×") \(line.name)"
+    }
+
     /// "2" or "1.5"
     static func quantity(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%g", value)

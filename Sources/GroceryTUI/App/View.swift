@@ -70,8 +70,8 @@ public func view(_ model: Model, now: Duration, size: Size, colors: Bool = true)
         if let cart = model.cart, !cart.items.isEmpty {
             let shown = cart.items.dropFirst(min(model.cartScroll, max(0, cart.items.count - cartHeight))).prefix(cartHeight)
             for (offset, line) in shown.enumerated() {
-                let left = "  \(Format.quantity(line.quantity))\(line.unit == "lb" ? " lb" : " ×") \(line.name)"
-                let right = Format.money(line.lineTotal)
+                let left = "  " + Format.cartLine(line)
+                let right = (line.estimatedWeight == nil ? "" : "est. ") + Format.money(line.lineTotal)
                 painter.put(left, row: row + 1 + offset, limit: width - right.count - 2)
                 painter.put(right, column: width - right.count - 1, row: row + 1 + offset)
             }

@@ -73,7 +73,7 @@ struct BenchRenderCommand: ParsableCommand {
         var model = Model(user: "bench", session: UUID().uuidString, serverNote: "server 127.0.0.1:3001", maxAttempts: 10)
         let catalog = (0..<60).map { (index: Int) -> CartSnapshot.Line in
             let quantity = Double(index % 7 + 1)
-            let unit = index % 3 == 0 ? "lb" : "each"
+            let unit: SaleUnit = index % 3 == 0 ? .lb : .each
             return CartSnapshot.Line(
                 productId: "p\(index)", name: "Product number \(index) with a long name 日本", quantity: quantity, unit: unit,
                 unitPrice: 1.99, lineTotal: 3.98)

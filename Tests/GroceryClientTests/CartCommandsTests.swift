@@ -1,0 +1,42 @@
+import GroceryProtocol
+import Testing
+
+@testable import GroceryClient
+
+/// What cart message an understood item becomes (issue 14: counts of products sold by weight).
+@Suite("Cart messages from NLP results")
+struct CartCommandsTests {
+    static let apples = ProductSummary(
+        id: "apple-gala", name: "Gala Apples", price: 1.47, size: "per lb", category: "produce", unit: .lb, pieceWeight: 0.375)
+    static let grapes = ProductSummary(id: "grapes-red-seedless", name: "Red Seedless Grapes", price: 2.48, size: "per lb", category: "produce", unit: .lb)
+    static let milk = ProductSummary(id: "milk-whole-gallon", name: "Great Value Whole Milk", price: 3.48, size: "1 gal", category: "dairy")
+
+    @Test(
+        "counts of pieces, weights in pounds, packages rounded up",
+        arguments: [
+            (4, QuantityUnit.each, apples, 4, SaleUnit?.some(.each)),
+            (1, .dozen, apples, 12, .each),
+            (2, .bag, apples, 2, .each),
+            (2, .lb, apples, 2, nil),
+            (8, .oz, apples, 0.5, nil),
+            (1, .kg, apples, 2.2, nil),
+            (2, .each, grapes, 2, nil),  // sold by weight only: a count is pounds
+            (2, .gallon, milk, 2, nil),
+            (1.5, .each, milk, 2, nil),
+        ] as [(Double, QuantityUnit, ProductSummary, Double, SaleUnit?)])
+    func quantities(_ said: Double, _ unit: QuantityUnit, _ product: ProductSummary, _ quantity: Double, _ cartUnit: SaleUnit?) {
+        let result = NLPResult(text: "", intent: .add, confidence: 1, items: [NLPItem(phrase: "x", quantity: said, unit: unit, product: product)])
+        let command = CartCommands.derive(queryID: "q", result: result).commands.first
+        #expect(command == CartCommand(id: "q:0", action: .add, productId: product.id, quantity: quantity, unit: cartUnit))
+    }
+
+    @Test("'remove the apples' takes the whole line; 'take 2 apples out' takes two pieces")
+    func removes() {
+        func remove(_ quantity: Double) -> CartCommand? {
+            let item = NLPItem(phrase: "apples", quantity: quantity, unit: .each, product: Self.apples)
+            return CartCommands.derive(queryID: "q", result: NLPResult(text: "", intent: .remove, confidence: 1, items: [item])).commands.first
+        }
+        #expect(remove(1) == CartCommand(id: "q:0", action: .remove, productId: "apple-gala"))
+        #expect(remove(2) == CartCommand(id: "q:0", action: .remove, productId: "apple-gala", quantity: 2, unit: .each))
+    }
+}
