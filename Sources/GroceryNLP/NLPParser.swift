@@ -132,7 +132,7 @@ public struct NLPParser: Sendable {
     private func items(_ tokens: [Token], intent: Intent, options: ProductMatcher.Options) -> [ParsedItem] {
         let maxPriceCents = options.maxPriceCents
         return segmenter.split(tokens, splitAtNumbers: intent != .update).flatMap { segment -> [ParsedItem] in
-            let said = intent == .update ? UpdateQuantity.parse(segment) : QuantityParser.parse(segment)
+            let said = intent == .update ? UpdateQuantity.parse(segment.tokens) : segment.said
             let words = said.words.map(\.text)
             let match = matcher.match(words, options: options)
             if let match, match.unmatchedWords > 0, let chunks = matcher.split(words, maxPriceCents: maxPriceCents) {

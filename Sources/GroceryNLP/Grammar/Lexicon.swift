@@ -52,6 +52,11 @@ enum Lexicon {
     ]
 
     /// Phrases that are a quantity on their own ("a couple of" = 2).
+    /// Every word a quantity phrase can begin with.
+    static let quantityPhraseStarts: Set<String> = quantityPhrases.reduce(into: []) { words, entry in
+        words.formUnion(entry.0.firstWords ?? [])
+    }
+
     static let quantityPhrases: [(Pattern, Double)] = [
         (Pattern("a? couple (of)?"), 2),
         (Pattern("a? pair (of)?"), 2),

@@ -106,9 +106,8 @@ struct Pattern: Sendable, CustomStringConvertible {
     @discardableResult
     private func walk(_ words: ArraySlice<String>, element: Int, position: Int, reached: (Int) -> Bool) -> Bool {
         guard element < elements.count else { return reached(position) }
-        let current = elements[element]
-        if current.optional, walk(words, element: element + 1, position: position, reached: reached) { return true }
-        for alternative in current.alternatives {
+        if elements[element].optional, walk(words, element: element + 1, position: position, reached: reached) { return true }
+        for alternative in elements[element].alternatives {
             guard position + alternative.count <= words.endIndex else { continue }
             var matched = true
             for (offset, word) in alternative.enumerated() where words[position + offset] != word {

@@ -73,6 +73,8 @@ enum QuantityParser {
             return number
         }
         if let words = numberWords(tokens, at: &index) { return words }
+        // Most words start no quantity phrase: refuse them before copying the words.
+        guard Lexicon.quantityPhraseStarts.contains(tokens[index].text) else { return nil }
         let words = tokens.map(\.text)[...]
         for (pattern, value) in Lexicon.quantityPhrases {
             guard let length = pattern.longestMatch(words, from: index), length > 0 else { continue }

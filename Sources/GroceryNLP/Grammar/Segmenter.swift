@@ -2,15 +2,36 @@
 /// "plus", "with"), and before a new number ("2 milk 3 eggs"), but never inside a
 /// catalog phrase that holds a joiner ("half and half", "mac and cheese").
 struct Segmenter: Sendable {
-    let joinerPhrases: [[String]]
+    /// For each joiner, the catalog phrases (stemmed) that hold it and where.
+    private let protectingPhrases: [String: [(phrase: [String], offset: Int)]]
 
-    func split(_ tokens: [Token], splitAtNumbers: Bool) -> [[Token]] {
+    /// `joinerPhrases`: stemmed catalog phrases that hold a joiner ("half and half").
+    init(joinerPhrases: [[String]]) {
+        var protecting: [String: [(phrase: [String], offset: Int)]] = [:]
+        for phrase in joinerPhrases {
+            for (offset, word) in phrase.enumerated() where Grammar.joiners.contains(word) {
+                protecting[word, default: []].append((phrase, offset))
+            }
+        }
+        protectingPhrases = protecting
+    }
+
+    /// One item's tokens, and the quantity read from them (read once, here, since
+    /// merging bare quantities needs it anyway).
+    struct Segment {
+        var tokens: [Token]
+        var said: SaidQuantity
+    }
+
+    func split(_ tokens: [Token], splitAtNumbers: Bool) -> [Segment] {
         let tokens = collapseJoinerPhrases(tokens)
         let words = tokens.map(\.text)
+        // Stemmed once, and only when a joiner is there to be protected.
+        lazy var stems = words.map(Stemmer.stem)
         var segments: [[Token]] = []
         var current: [Token] = []
         for (index, token) in tokens.enumerated() {
-            let isJoiner = Grammar.joiners.contains(token.text) && !isProtected(words, at: index)
+            let isJoiner = Grammar.joiners.contains(token.text) && !isProtected(words, stems: &stems, at: index)
                 && !(token.text == "and" && words.dropFirst(index + 1).starts(with: ["a", "half"]))  // "one and a half"
             if token.isSeparator || isJoiner {
                 segments.append(current)
@@ -69,14 +90,11 @@ struct Segmenter: Sendable {
         return result
     }
 
-    private func isProtected(_ words: [String], at index: Int) -> Bool {
-        lazy var stems = words.map(Stemmer.stem)
-        for phrase in joinerPhrases {
-            for (offset, word) in phrase.enumerated() where word == words[index] {
-                let start = index - offset
-                guard start >= 0, start + phrase.count <= words.count else { continue }
-                if stems[start..<start + phrase.count].elementsEqual(phrase) { return true }
-            }
+    private func isProtected(_ words: [String], stems: inout [String], at index: Int) -> Bool {
+        for (phrase, offset) in protectingPhrases[words[index]] ?? [] {
+            let start = index - offset
+            guard start >= 0, start + phrase.count <= words.count else { continue }
+            if stems[start..<start + phrase.count].elementsEqual(phrase) { return true }
         }
         return false
     }
@@ -88,16 +106,17 @@ struct Segmenter: Sendable {
     }
 
     /// "eggs, 2 dozen" or "apples 3": a segment that is only a quantity belongs to the one before.
-    private func mergeBareQuantities(_ segments: [[Token]]) -> [[Token]] {
-        var result: [[Token]] = []
+    private func mergeBareQuantities(_ segments: [[Token]]) -> [Segment] {
+        var result: [Segment] = []
         var previousHasQuantity = true
         for segment in segments {
             let parsed = QuantityParser.parse(segment)
-            if parsed.value != nil, parsed.words.isEmpty, !result.isEmpty, !previousHasQuantity {
-                result[result.count - 1] = segment + result[result.count - 1]
+            if parsed.value != nil, parsed.words.isEmpty, let previous = result.last, !previousHasQuantity {
+                let merged = segment + previous.tokens
+                result[result.count - 1] = Segment(tokens: merged, said: QuantityParser.parse(merged))
                 previousHasQuantity = true
             } else {
-                result.append(segment)
+                result.append(Segment(tokens: segment, said: parsed))
                 previousHasQuantity = parsed.value != nil
             }
         }

@@ -37,6 +37,7 @@ struct ProductMatcher: Sendable {
         var matchedWeight = 0.0
         /// Bit i set: phrase term i is in the product (aisle matches excluded).
         var said: UInt64 = 0
+        var touched = false
     }
 
     /// What else narrows a match besides the words.
@@ -98,32 +99,43 @@ struct ProductMatcher: Sendable {
             return total + idf * (entry.offset == stems.count - 1 ? 1.5 : 1)
         }
 
-        var tallies: [Int: Tally] = [:]
+        // One slot per product (zeroed memory is cheap; hashing every posting was not),
+        // and the products touched, in first-touch order.
+        var tallies = [Tally](repeating: Tally(), count: index.products.count)
+        var touched: [Int] = []
         for (position, term) in resolved.enumerated() {
             guard let term else { continue }
             for posting in index.postings[term.id] {
-                tallies[posting.product, default: Tally()].score += term.weight * posting.weight
+                let product = posting.product
+                if !tallies[product].touched {
+                    tallies[product].touched = true
+                    touched.append(product)
+                }
+                tallies[product].score += term.weight * posting.weight
                 if posting.weight > ProductIndex.categoryWeight {
-                    tallies[posting.product]!.matchedWeight += term.weight
-                    tallies[posting.product]!.said |= 1 << UInt64(position)
+                    tallies[product].matchedWeight += term.weight
+                    tallies[product].said |= 1 << UInt64(position)
                 }
             }
         }
-        let exact = index.phrases[stems.joined(separator: " ")] ?? []
-        let byDefault = index.defaults[stems.joined(separator: " ")]
+        let phrase = stems.joined(separator: " ")
+        let exact = index.phrases[phrase] ?? []
+        let byDefault = index.defaults[phrase]
+        let resolvedIDs = resolved.compactMap { $0?.id }
         let head = resolved.last??.id
         let headBit: UInt64 = 1 << UInt64(stems.count - 1)
         var ranked: [(product: Int, said: Int, isDefault: Bool, score: Double)] = []
         // An excluded word the phrase says itself ("rice but not brown rice") is not excluded.
         let excluded = Set(options.excluded.map(Stemmer.stem).filter { !stems.contains($0) }.compactMap { index.termIDs[$0] })
-        for (product, tally) in tallies where tally.said != 0 {
+        for product in touched where tallies[product].said != 0 {
+            let tally = tallies[product]
             if let maxPriceCents, index.products[product].priceCents > maxPriceCents { continue }
             if !excluded.isEmpty, index.nameTerms[product].contains(where: excluded.contains) { continue }
             var score = tally.score
             if let head, index.heads[product] == head { score += 1.0 }
             if exact.contains(product) { score += 1.5 }
             let unsaid = index.nameTerms[product].reduce(0) { count, term in
-                resolved.contains { $0?.id == term } ? count : count + 1
+                resolvedIDs.contains(term) ? count : count + 1
             }
             score -= 0.15 * Double(unsaid)
             ranked.append((product, tally.said.nonzeroBitCount, product == byDefault, score))
@@ -156,7 +168,8 @@ struct ProductMatcher: Sendable {
             let picked = Set(chosen.map(\.product))
             ranked = chosen + ranked.filter { !picked.contains($0.product) }
         }
-        guard let top = ranked.first, let tally = tallies[top.product] else { return nil }
+        guard let top = ranked.first else { return nil }
+        let tally = tallies[top.product]
         let alternatives = ranked.dropFirst().prefix(limit - 1).filter { $0.said == top.said || $0.score >= top.score * 0.5 }
         return ProductMatch(
             best: index.summaries[top.product],

@@ -29,19 +29,27 @@ struct BenchNLPCommand: ParsableCommand {
 
         var samples: [Duration] = []
         samples.reserveCapacity(rounds * corpus.count)
+        var byQuery = [[Duration]](repeating: [], count: corpus.count)
         var unknown = 0
         let clock = ContinuousClock()
         let start = clock.now
         for _ in 0..<rounds {
-            for query in corpus {
+            for (index, query) in corpus.enumerated() {
                 let before = clock.now
                 let result = parser.parse(query)
-                samples.append(clock.now - before)
+                let took = clock.now - before
+                samples.append(took)
+                byQuery[index].append(took)
                 if result.intent == .unknown { unknown += 1 }
             }
         }
         let total = clock.now - start
         let stats = LatencyStats(samples)
+        // Where the tail comes from: the queries whose own median is highest.
+        let slowest = corpus.indices
+            .map { (text: corpus[$0], p50: LatencyStats(byQuery[$0]).percentile(50).microseconds) }
+            .sorted { $0.p50 > $1.p50 }.prefix(3)
+            .map { BenchNLPReport.SlowQuery(text: $0.text, p50Microseconds: $0.p50) }
         let report = BenchNLPReport(
             queries: samples.count, corpusSize: corpus.count, products: parser.catalog.products.count,
             queriesPerSecond: Double(samples.count) / total.seconds,
@@ -49,7 +57,7 @@ struct BenchNLPCommand: ParsableCommand {
             p99Microseconds: stats.percentile(99).microseconds,
             maxMicroseconds: stats.percentile(100).microseconds,
             indexBuildMilliseconds: setup.seconds * 1000,
-            unknownShare: Double(unknown) / Double(samples.count))
+            unknownShare: Double(unknown) / Double(samples.count), slowest: Array(slowest))
         Output.standardOutput(json ? try report.json() : report.table())
     }
 }
@@ -65,6 +73,14 @@ struct BenchNLPReport: BenchReport {
     var maxMicroseconds: Double
     var indexBuildMilliseconds: Double
     var unknownShare: Double
+    /// The three queries with the highest median, slowest first.
+    var slowest: [SlowQuery]
+
+    /// One query's median time.
+    struct SlowQuery: Codable {
+        var text: String
+        var p50Microseconds: Double
+    }
 
     func table() -> String {
         let rows: [(String, String)] = [
@@ -76,7 +92,9 @@ struct BenchNLPReport: BenchReport {
             ("max per query", String(format: "%.1f µs", maxMicroseconds)),
             ("index build", String(format: "%.1f ms", indexBuildMilliseconds)),
             ("unknown intent", String(format: "%.1f %%", unknownShare * 100)),
-        ]
+        ] + slowest.enumerated().map { rank, query in
+            (rank == 0 ? "slowest (p50)" : "", String(format: "%.1f µs  ", query.p50Microseconds) + "\"\(query.text)\"")
+        }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
             .joined(separator: "\n") + "\n"
