@@ -6,7 +6,8 @@
 ///
 /// Matching is a depth-first walk without allocation; the words a match can begin
 /// and end with are precomputed so most attempts are refused by one set lookup.
-struct Pattern: Sendable, CustomStringConvertible {
+/// A class (immutable), so the loops over pattern tables copy one reference, not four.
+final class Pattern: Sendable, CustomStringConvertible {
     private struct Element: Sendable {
         var alternatives: [[String]]
         var optional: Bool
