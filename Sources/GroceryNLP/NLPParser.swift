@@ -39,14 +39,21 @@ public struct NLPParser: Sendable {
         let clauses = Clauses.read(cleaned) { words in
             matcher.match(words, maxPriceCents: nil).map { $0.headMatched && $0.coverage >= 0.5 } ?? false
         }
-        let words = clauses.tokens == cleaned ? cleaned : Utterance.clean(clauses.tokens)
+        let words = Self.trailingRequest(clauses.tokens == cleaned ? cleaned : Utterance.clean(clauses.tokens))
         guard !words.isEmpty else {
             return NLPResult(text: text, intent: .unknown, confidence: 0.1, filters: filters)
         }
 
         var options = ProductMatcher.Options(maxPriceCents: maxPrice.flatMap { Money.cents(dollars: $0) }, excluded: clauses.excluded, price: clauses.price)
-        if let (rule, range) = Grammar.rules.firstMatch(words) {
+        if let (rule, found) = Grammar.rules.firstMatch(words) {
             let intent = rule.intent
+            var range = found
+            // "put me down for 5 kiwis instead": a request inside a new total; its items.
+            if intent == .update, let (inner, innerRange) = Grammar.rules.firstMatch(Array(words[range])), inner.intent == .add,
+                !innerRange.isEmpty
+            {
+                range = (found.lowerBound + innerRange.lowerBound)..<(found.lowerBound + innerRange.upperBound)
+            }
             guard intent.changesItems || intent == .search || intent == .price else {
                 return NLPResult(text: text, intent: intent, confidence: 0.95, filters: filters)
             }
@@ -109,6 +116,28 @@ public struct NLPParser: Sendable {
         var rewritten = tokens
         rewritten.replaceSubrange(first...first, with: [Token(text: "make"), Token(text: "it")])
         return rewritten
+    }
+
+    private static let trailingVerbs: Set<String> = ["add", "get", "grab", "buy", "order", "take", "want", "need"]
+    private static let trailingObjects: Set<String> = ["it", "them", "that", "those", "this", "these", "one", "some", "of"]
+
+    /// "cheapest energy drink, add 4", "do you have gluten free pasta? add it", "toilet
+    /// paper - add 2": a closing verb with only a count or a pronoun adds what was named
+    /// before it. Read as "add 4 energy drink".
+    private static func trailingRequest(_ words: [Token]) -> [Token] {
+        guard let verb = words.lastIndex(where: { trailingVerbs.contains($0.text) }), verb > 0 else { return words }
+        let object = words[(verb + 1)...]
+        guard !object.isEmpty || words[verb - 1].isSeparator,
+            object.allSatisfy({ $0.isNumber || Lexicon.numberWords[$0.text] != nil || trailingObjects.contains($0.text) })
+        else { return words }
+        var before = Array(words[..<verb])
+        while before.last?.isSeparator == true { before.removeLast() }
+        guard !before.isEmpty else { return words }
+        // The item words of a question ("do you have gluten free pasta") or of a request.
+        if let (_, range) = Grammar.rules.firstMatch(before), !range.isEmpty { before = Array(before[range]) }
+        guard before.contains(where: { !$0.isSeparator && !$0.isNumber }) else { return words }
+        let count = object.filter { $0.isNumber || Lexicon.numberWords[$0.text] != nil }
+        return [Token(text: "add")] + count + before
     }
 
     /// The intent of a part between commas that is a whole request needing no items

@@ -168,6 +168,15 @@ struct Clauses: Sendable {
             // A bare "not"/"no" excludes only after a pause or "but"; "no more" is not a product.
             let bare = marker == ["no"] || marker == ["not"] || marker == ["and", "no"] || marker == ["and", "not"]
             var end = index + length
+            // "I want 2 rotisserie chickens, not 1": the count said is the new total, as
+            // with "… instead".
+            if bare, afterPause, end < tokens.count, Self.isQuantityWord(tokens[end]),
+                end + 1 == tokens.count || tokens[end + 1].isSeparator
+            {
+                tokens.replaceSubrange((index - 1)..<(end + 1), with: [Token(text: "instead")])
+                words = self.words
+                continue
+            }
             guard end < tokens.count, !bare || afterPause, !["more", "longer", "thanks", "thank", "need", "needed"].contains(tokens[end].text),
                 !Self.isQuantityWord(tokens[end])
             else {

@@ -7,12 +7,17 @@ enum IntentRules {
 
     /// Not shopping at all: questions about the world, commands for a shell or a database.
     static let outOfScope: [IntentRule] = [
+        // Chit-chat: praise and small talk name no product ("you're the best" is not Bush's Best).
+        IntentRule(.unknown, start: "(youre|you_are|ur|you_re|u_r|thats|that_is) (the|so|very|really|a|an|such_a)? (best|great|awesome|amazing|helpful|smart|funny|cool|lifesaver|star|legend|the_best|a_star|a_legend)", rest: .any),
+        IntentRule(.unknown, start: "(how_are_you|how_r_u|hows_it_going|whats_up|good_morning|good_afternoon|good_evening|good_night|nice_to_meet_you|i_love_you|love_you|bye|goodbye|see_you|see_ya|lol|haha)", rest: .any),
         IntentRule(.unknown, start: "(who|whos|who_is|who_was|who_won|why|when_is|when_was|when_did|tell_me_a|tell_me_about_yourself|book_me|book_a|sing|write_me|write_a|what_time|whats_the_time|whats_the_weather|what_is_the_weather|how_old|sudo|rm_rf|rm_r|drop_table|select|delete_from|insert_into|ignore_previous|ignore_all|are_you_hiring|are_you_open|are_you_a|are_you_human|are_you_real|whats_your_name|what_is_your_name|open_the|turn_on|turn_off|play|call|text|email|spam)", rest: .any),
     ]
 
     /// "take 2 of the pears out", "put 2 of the kiwis back": before `update`, whose "take 2"
     /// would read a new total.
     static let countedRemove: [IntentRule] = [
+        // "take off three of the yoplaits", "knock off 2 apples": off the cart, not a new total.
+        IntentRule(.remove, start: "(take|knock|strike|cross|pull) (off|out|away)", rest: .nonEmpty),
         IntentRule(.remove, start: "(take|put|pull|get|move)", end: "(out|off|back|away) (of|from|off_of)? (my|the|our)? (cart|basket|trolley|list|order)?", rest: .nonEmpty),
         IntentRule(.remove, start: "(take|put|pull|get|move)", end: "(out_of|off_of|off|from) (my|the|our) (cart|basket|trolley|list|order)", rest: .nonEmpty),
     ]
@@ -62,6 +67,7 @@ enum IntentRules {
         IntentRule(.checkout, start: "(thats|that_is|that_will_be|thatll_be|that_should_be|this_is|that_would_be) (all|it|everything|everything_for_today|all_for_today|all_for_now|all_i_need|enough)", rest: .empty),
         IntentRule(.checkout, start: "(done|finished|all_done) (shopping|here|with_shopping)?", rest: .empty),
         IntentRule(.checkout, start: "(ring|check|cash) (me|it|this|us|them|everything) (up|out)", rest: .empty),
+        IntentRule(.checkout, start: "(total|tally|ring|add|sum) (it|me|us|this|everything|it_all|them)? up (and)? (pay|checkout|check_out|charge_me|bill_me)?", rest: .empty),
         IntentRule(.checkout, start: "(complete|finish|finalize|make) (the|my)? (purchase|payment|sale)", rest: .empty),
         IntentRule(.checkout, start: "(send|put|push|place|submit) (my|the|this|our)? (order|cart|purchase) (through|in|off)", rest: .empty),
         IntentRule(.checkout, start: "(lets|let_us|time_to|ready_to)? (pay|checkout|check_out|wrap_up|wrap_it_up|wrap_this_up|finish_up|close_out)", rest: .empty),
@@ -69,7 +75,7 @@ enum IntentRules {
 
     static let cart: [IntentRule] = [
         IntentRule(.cart, start: "(show|view|see|display|open|check|review|list|print|give|bring_up|pull_up|look_at|let_me_see|lemme_see|can_i_see|could_i_see|i_want_to_see|id_like_to_see|go_to|take_me_to|read|read_out|tell_me|recap) (me|us)? (my|the|our|whats_in_my|whats_in_the|what_is_in_my|what_is_in_the|everything_in_my|everything_in_the)? (shopping)? (cart|basket|trolley|order|list|items|total|stuff|things|contents|subtotal|bill|products|groceries|cart_total|order_total|cart_contents|shopping_cart|shopping_list) (total|contents|items|so_far|please|now|again)?", rest: .empty),
-        IntentRule(.cart, start: "(cart|basket|trolley|my_cart|the_cart|my_basket|my_order|my_items|my_list|my_stuff|cart_total|my_total|total|order_total|subtotal|the_total|cart_contents|cart_status|cart_summary|order_summary|summary|shopping_cart|my_shopping_cart|view_cart|show_cart|my_groceries)", rest: .empty),
+        IntentRule(.cart, start: "(list|the_list|cart|basket|trolley|my_cart|the_cart|my_basket|my_order|my_items|my_list|my_stuff|cart_total|my_total|total|order_total|subtotal|the_total|cart_contents|cart_status|cart_summary|order_summary|summary|shopping_cart|my_shopping_cart|view_cart|show_cart|my_groceries)", rest: .empty),
         IntentRule(.cart, start: "(whats|what_is|what_s|what) (is)? (in|on|inside) (my|the|our|this) (shopping)? (cart|basket|trolley|list|order|bag)", rest: .any),
         IntentRule(.cart, start: "(what|which) (items|things|products|stuff|groceries) (are|do_i_have|have_i|did_i|are_there)", rest: .any),
         IntentRule(.cart, start: "what (do|did|have) (i|we) (have|got|get|added|add|put|picked|ordered|bought) (so_far|already|in_there|in_here)?", rest: .any),
@@ -148,6 +154,7 @@ enum IntentRules {
     ]
 
     static let add: [IntentRule] = [
+        IntentRule(.add, start: "(put|pencil|sign|mark|count|write) (me|us) (down|in)? (for)", rest: .nonEmpty),
         IntentRule(.add, start: "(i|we)? (dont|do_not|never) (forget|forget_to_add|forget_to_get|forget_to_buy|forget_to_grab|forget_to_pick_up|forget_about)", rest: .nonEmpty),
         IntentRule(.add, start: "(remember|remind_me|remind_us) (to)? (get|buy|add|grab|pick_up|order|include|put)?", rest: .nonEmpty),
         IntentRule(.add, start: "(add|adding|put|putting|throw_in|toss_in|chuck_in|pop_in|stick_in|include|insert|append|plus|also_add|add_in|add_on|addd|ad|adds|added|ading|pls_add|stock_up_on|load_up_on|stock_up|top_up|top_up_on|restock|replenish|re_add|readd|reorder|repurchase)", rest: .nonEmpty),

@@ -42,9 +42,13 @@ enum Tokenizer {
                 append(scalar, to: &word)  // "1e-400": one number, never "1e" and "400"
             case "-" where word.isEmpty && isDigit(next) && !isWordScalar(previous ?? " "):
                 negativePending = true
-            case ",", ";", ":", "\n", "\r":
+            case "." where Lexicon.units[String(decoding: word, as: UTF8.self)] != nil || word == Array("vs".utf8):
+                flush()  // "2 lb. of beef", "12 oz. jar": an abbreviation, not a sentence's end
+            case ",", ";", ":", "\n", "\r", "?", "!", ".", "\u{2026}":
+                // A sentence's end is a pause too ("do you have pasta? add it"); a
+                // decimal point was taken above.
                 flush()
-                tokens.append(.separator)
+                if tokens.last?.isSeparator != true { tokens.append(.separator) }
             case "&", "+":
                 flush()
                 tokens.append(Token(text: "and"))
