@@ -45,6 +45,8 @@ public struct NLPParser: Sendable {
         }
 
         var options = ProductMatcher.Options(maxPriceCents: maxPrice.flatMap { Money.cents(dollars: $0) }, excluded: clauses.excluded, price: clauses.price)
+        if case .aisle(let aisle) = clauses.scope { options.category = aisle }
+        options.anyInScope = clauses.scopeOnly
         if let (rule, found) = Grammar.rules.firstMatch(words) {
             let intent = rule.intent
             var range = found
@@ -68,7 +70,9 @@ public struct NLPParser: Sendable {
             options.limit = 8
             let items = self.items(Clauses.superlativeQuestion(words), intent: .search, options: options)
             if items.contains(where: { $0.product != nil }) {
-                return finish(text: text, intent: .search, base: 0.85, items: items, filters: filters)
+                // "2 lbs of the cheapest ground beef": a count makes it a request.
+                let intent: Intent = items.contains(where: \.said) ? .add : .search
+                return finish(text: text, intent: intent, base: 0.85, items: items, filters: filters)
             }
         }
         // A request after a remark or a greeting ("ok I'm finished, ring me up"): the
@@ -160,6 +164,11 @@ public struct NLPParser: Sendable {
 
     private func items(_ tokens: [Token], intent: Intent, options: ProductMatcher.Options) -> [ParsedItem] {
         let maxPriceCents = options.maxPriceCents
+        if options.anyInScope, let price = options.price {
+            let said = QuantityParser.parse(tokens.filter { !$0.isSeparator })
+            let match = matcher.extreme(price, in: options.category, maxPriceCents: maxPriceCents, limit: options.limit)
+            return [item(said.words.map(\.text), value: said.value, unit: said.unit, match: match)]
+        }
         return segmenter.split(tokens, splitAtNumbers: intent != .update).flatMap { segment -> [ParsedItem] in
             let said = intent == .update ? UpdateQuantity.parse(segment.tokens) : segment.said
             let words = said.words.map(\.text)

@@ -10,11 +10,17 @@ struct Clauses: Sendable {
         case lowest, highest
     }
 
+    /// Where a superlative looks ("in the bakery", "in the whole store").
+    enum Scope: Sendable, Equatable {
+        case store
+        case aisle(ProductCategory)
+    }
+
     /// Question words around a superlative asked as a question ("what's the cheapest milk
     /// you have", "which coffee is the most expensive"), dropped with it.
     private static let questionLead = Pattern("(whats|what_is|what_are|what|which|which_is|which_are|show_me|find_me|give_me|tell_me|what_s) (is|are|of)? (the|your)?")
     private static let questionTails = [
-        Pattern("(you|yall|you_guys)? (have|got|sell|carry|stock|do_you_have|do_you_sell|do_you_carry|have_got) (here|today|now)?"),
+        Pattern("(you|u|ya|yall|you_guys)? (have|got|sell|carry|stock|do_you_have|do_you_sell|do_you_carry|have_got) (here|today|now)?"),
         Pattern("is|are|one|ones|there_is|available|in_stock|around"),
     ]
 
@@ -37,11 +43,17 @@ struct Clauses: Sendable {
     /// Words the shopper does not want in the product ("brown", "saltines").
     var excluded: [String] = []
     var price: PricePreference?
+    /// The aisle (or the whole store) a superlative is asked about.
+    var scope: Scope?
+    /// Whether the scope is all the superlative names ("the most expensive thing in the
+    /// bakery", "which produce item is cheapest"): any product there will do.
+    var scopeOnly = false
 
+    private static let superlativeLead = "(the|a|an|your|which|which_one|which_ones|which_one_is|which_is|whichever|whichever_one|whichever_ones|whichever_one_is|whichever_is|whatever|whatevers|whatever_is|whatever_one_is)?"
     private static let lowest = Pattern(
-        "(the|a|an|your)? (cheapest|least_expensive|lowest_priced|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest)")
+        superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest)")
     private static let highest = Pattern(
-        "(the|a|an|your)? (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most)")
+        superlativeLead + " (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most)")
     /// Correction markers that mean it wherever they are.
     private static let strongCorrection = Pattern(
         "(no|oh|oops|sorry|wait|um|uh)? (no_wait|wait_no|no_make_that|no_make_it|make_that|i_mean|i_meant|scratch_that|or_rather|actually_make_that|actually_make_it|actually_no|correction|change_that_to|i_said|not_that)")
@@ -64,6 +76,7 @@ struct Clauses: Sendable {
     static func read(_ input: [Token], isProduct: ([String]) -> Bool) -> Clauses {
         var clauses = Clauses(tokens: input)
         clauses.readPricePreference()
+        if clauses.price != nil { clauses.readScope() }
         clauses.readCorrection()
         clauses.readExclusions()
         clauses.dropRemarks(isProduct: isProduct)
@@ -72,7 +85,16 @@ struct Clauses: Sendable {
 
     private var words: ArraySlice<String> { tokens.map(\.text)[...] }
 
+    /// Misspelt superlatives read as meant ("cheapst", "most expensve").
+    private static let superlativeSpellings = ["cheapest", "expensive", "priciest"].map { Array($0.utf8) }
+
     private mutating func readPricePreference() {
+        for index in tokens.indices where tokens[index].text.utf8.count >= 6 && !tokens[index].isNumber {
+            let word = Array(tokens[index].text.utf8)
+            if let meant = Self.superlativeSpellings.first(where: { $0 != word && FuzzyIndex.distance($0, word) <= ($0.count >= 9 ? 2 : 1) }) {
+                tokens[index] = Token(text: String(decoding: meant, as: UTF8.self))
+            }
+        }
         let words = self.words
         for (pattern, preference) in [(Self.lowest, PricePreference.lowest), (Self.highest, .highest)] {
             for start in tokens.indices {
@@ -83,6 +105,57 @@ struct Clauses: Sendable {
                 return
             }
         }
+    }
+
+    private static let aisles: [String: ProductCategory] = [
+        "produce": .produce, "fruit": .produce, "fruits": .produce, "vegetables": .produce, "veggies": .produce, "veg": .produce,
+        "dairy": .dairy, "bakery": .bakery, "meat": .meat, "meats": .meat, "seafood": .meat, "butcher": .meat, "deli": .meat,
+        "pantry": .pantry, "frozen": .frozen, "freezer": .frozen, "beverage": .beverages, "beverages": .beverages, "drinks": .beverages,
+        "drink": .beverages, "snack": .snacks, "snacks": .snacks, "household": .household, "cleaning": .household,
+        "toiletries": .personalCare, "baby": .baby, "pet": .pet, "pets": .pet,
+    ]
+    /// Words that name no product, only a place in a scope ("the most expensive thing in …").
+    private static let scopeFiller: Set<String> = [
+        "thing", "things", "item", "items", "product", "products", "one", "ones", "stuff", "anything", "something", "everything",
+        "in", "from", "of", "at", "on", "the", "your", "this", "whole", "entire", "aisle", "aisles", "section", "department", "dept",
+        "store", "shop", "place", "here", "which", "what", "whats", "is", "are", "available", "right", "now", "today", "you", "have",
+        "got", "sell", "personal", "care",
+    ]
+    private static let storeScope = Pattern("(in|at|from|of) (the|your|this)? (whole|entire)? (store|shop|place|catalog|catalogue)")
+
+    /// "… in the bakery", "… in the whole store", "which produce item …": where the
+    /// superlative looks. The scope phrase leaves the words.
+    private mutating func readScope() {
+        if let start = Self.storeScope.suffixStarts(words).first(where: { $0 > 0 }) {
+            tokens.removeSubrange(start...)
+            scope = .store
+        } else if let (start, aisle) = trailingAisle() {
+            tokens.removeSubrange(start...)
+            scope = .aisle(aisle)
+        }
+        let named = tokens.filter { !$0.isSeparator && !Self.scopeFiller.contains($0.text) }.map(\.text)
+        if scope == nil, named.count == 1, let aisle = Self.aisles[named[0]], tokens.count > 1 {
+            scope = .aisle(aisle)  // "which produce item"
+            scopeOnly = true
+        } else if scope != nil {
+            scopeOnly = named.isEmpty || (named.count == 1 && Self.aisles[named[0]] != nil)
+        }
+    }
+
+    /// "in the pet aisle", "from produce", "in personal care" closing the words: where
+    /// the phrase starts, and the aisle.
+    private func trailingAisle() -> (start: Int, aisle: ProductCategory)? {
+        guard var end = tokens.lastIndex(where: { !$0.isSeparator }) else { return nil }
+        if ["aisle", "aisles", "section", "department", "dept"].contains(tokens[end].text) { end -= 1 }
+        guard end > 0 else { return nil }
+        var first = end
+        var aisle = Self.aisles[tokens[end].text]
+        if tokens[end].text == "care", tokens[end - 1].text == "personal" { (aisle, first) = (.personalCare, end - 1) }
+        guard let aisle else { return nil }
+        var start = first - 1
+        while start > 0, ["the", "your", "whole", "entire"].contains(tokens[start].text) { start -= 1 }
+        guard start > 0, ["in", "at", "from", "of", "on"].contains(tokens[start].text) else { return nil }
+        return (start, aisle)
     }
 
     /// The last correction wins: what follows it replaces the item it corrects, or just

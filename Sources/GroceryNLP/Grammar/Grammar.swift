@@ -38,6 +38,7 @@ enum Grammar {
         cartLocative,
         Pattern("anymore|any_more|any_longer|no_more|please|too|as_well|also|either|for_dinner|for_lunch|for_breakfast|for_the_week|for_the_party|for_tonight|for_tomorrow|this_week|today|tomorrow|now|right_now|instead|back|away|off|out|it|them|there|again|then|thanks|ok"),
         Pattern("(in|from|to|into)? (there|it)"),
+        Pattern("(that|which)? (you|u|ya|yall|you_guys) (have|got|carry|sell|stock|have_got|have_today|have_in_stock|got_there)"),
     ]
 
     /// Joiners between items.

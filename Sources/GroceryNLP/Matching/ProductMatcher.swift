@@ -49,6 +49,28 @@ struct ProductMatcher: Sendable {
         var price: Clauses.PricePreference?
         /// Products returned, the best included.
         var limit = 4
+        /// Only products of this aisle.
+        var category: ProductCategory?
+        /// The words name only a scope ("the cheapest thing in produce"): any product of
+        /// `category` (or of the store), by `price`.
+        var anyInScope = false
+    }
+
+    /// The cheapest (or priciest) products of an aisle, or of the whole store, for a
+    /// superlative that names nothing else ("the most expensive thing in the bakery").
+    func extreme(_ preference: Clauses.PricePreference, in category: ProductCategory?, maxPriceCents: Int?, limit: Int) -> ProductMatch? {
+        let pool = index.products.indices.filter { product in
+            (category == nil || index.products[product].category == category)
+                && (maxPriceCents == nil || index.products[product].priceCents <= maxPriceCents!)
+        }
+        let ranked = pool.sorted {
+            let (a, b) = (index.products[$0].priceCents, index.products[$1].priceCents)
+            return a != b ? (preference == .lowest ? a < b : a > b) : $0 < $1
+        }
+        guard let best = ranked.first else { return nil }
+        return ProductMatch(
+            best: index.summaries[best], alternatives: ranked.dropFirst().prefix(limit - 1).map { index.summaries[$0] },
+            coverage: 1, headMatched: true, unmatchedWords: 0)
     }
 
     func match(_ words: [String], maxPriceCents: Int?) -> ProductMatch? {
@@ -130,6 +152,7 @@ struct ProductMatcher: Sendable {
         for product in touched where tallies[product].said != 0 {
             let tally = tallies[product]
             if let maxPriceCents, index.products[product].priceCents > maxPriceCents { continue }
+            if let category = options.category, index.products[product].category != category { continue }
             if !excluded.isEmpty, index.nameTerms[product].contains(where: excluded.contains) { continue }
             var score = tally.score
             if let head, index.heads[product] == head { score += 1.0 }
