@@ -35,7 +35,7 @@ public struct NLPParser: Sendable {
 
         let (maxPrice, tokens) = PriceFilter.extract(Tokenizer.tokenize(text))
         let filters = NLPFilters(maxPrice: maxPrice)
-        let cleaned = Utterance.clean(Self.onlyAsUpdate(tokens))
+        let cleaned = Utterance.clean(SizeWords.mark(Self.onlyAsUpdate(tokens)))
         let clauses = Clauses.read(cleaned) { words in
             matcher.match(words, maxPriceCents: nil).map { $0.headMatched && $0.coverage >= 0.5 } ?? false
         }

@@ -50,7 +50,7 @@ enum QuantityParser {
 
     private static func unitWord(_ tokens: [Token], at index: Int, afterNumber: Bool) -> QuantityUnit? {
         let word = tokens[index].text
-        guard let unit = Lexicon.units[word] else { return nil }
+        guard !tokens[index].isSize, let unit = Lexicon.units[word] else { return nil }
         if afterNumber { return unit }
         let nextIsOf = index + 1 < tokens.count && tokens[index + 1].text == "of"
         if Lexicon.unitsOnlyAfterNumbers.contains(word) { return nil }
@@ -62,9 +62,9 @@ enum QuantityParser {
     /// ("twenty five", "a hundred"), or a quantity phrase ("a couple of").
     private static func leadingNumber(_ tokens: [Token], at index: inout Int) -> Double? {
         guard index < tokens.count else { return nil }
-        if let number = tokens[index].number, !tokens[index].isMoney {
+        if tokens[index].isNumber, let number = tokens[index].number {
             index += 1
-            if index < tokens.count, let fraction = tokens[index].number, fraction > 0, fraction < 1,
+            if index < tokens.count, tokens[index].isNumber, let fraction = tokens[index].number, fraction > 0, fraction < 1,
                 tokens[index].text.contains("/")
             {
                 index += 1
@@ -90,6 +90,7 @@ enum QuantityParser {
 
     /// "twenty five" → 25, "two hundred" → 200, "a hundred" → 100; "half" only before a unit.
     private static func numberWords(_ tokens: [Token], at index: inout Int) -> Double? {
+        guard !tokens[index].isSize else { return nil }
         var position = index
         if tokens[position].text == "a" || tokens[position].text == "an",
             position + 1 < tokens.count, ["hundred", "thousand", "million", "billion"].contains(tokens[position + 1].text)
@@ -123,11 +124,11 @@ enum QuantityParser {
         guard words.count >= 2 else { return nil }
         var end = words.count
         var unit: QuantityUnit?
-        if let last = Lexicon.units[words[end - 1].text], words[end - 2].isNumber {
+        if !words[end - 1].isSize, let last = Lexicon.units[words[end - 1].text], words[end - 2].isNumber {
             unit = last
             end -= 1
         }
-        guard let value = words[end - 1].number, !words[end - 1].isMoney else { return nil }
+        guard words[end - 1].isNumber, let value = words[end - 1].number else { return nil }
         var start = end - 1
         if start > 0, ["x", "times", "*", "qty", "quantity"].contains(words[start - 1].text) { start -= 1 }
         guard start > 0 else { return nil }

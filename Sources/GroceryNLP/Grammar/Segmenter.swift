@@ -110,6 +110,10 @@ struct Segmenter: Sendable {
         var result: [Segment] = []
         var previousHasQuantity = true
         for segment in segments {
+            if SizeWords.isOnlySize(segment), let previous = result.last {
+                result[result.count - 1] = Segment(tokens: previous.tokens + segment, said: QuantityParser.parse(previous.tokens + segment))
+                continue
+            }
             let parsed = QuantityParser.parse(segment)
             if parsed.value != nil, parsed.words.isEmpty, let previous = result.last, !previousHasQuantity {
                 let merged = segment + previous.tokens

@@ -36,6 +36,10 @@ struct ProductIndex: Sendable {
     static let keywordWeight = 0.9
     static let brandWeight = 0.8
     static let categoryWeight = 0.3
+    /// Package sizes ("2 L", "18 ct"): enough to tell variants apart when a size is said.
+    static let sizeWeight = 0.5
+    /// Size words that tell no package from another.
+    private static let sizeNoise: Set<String> = ["per", "x", "each", "in", "sq", "ft", "yd", "double", "mega"]
 
     init(products: [Product]) {
         self.products = products
@@ -64,6 +68,7 @@ struct ProductIndex: Sendable {
             heads.append(name.last(where: { !($0.first?.isNumber ?? true) }).map(term) ?? -1)
             Self.words(product.brand ?? "").forEach { note($0, index, Self.brandWeight) }
             Self.words(product.category.displayName).forEach { note($0, index, Self.categoryWeight) }
+            Self.words(product.size).filter { !Self.sizeNoise.contains($0) }.forEach { note($0, index, Self.sizeWeight) }
             for phrase in product.defaultFor {
                 defaults[Self.words(phrase).joined(separator: " ")] = index
             }

@@ -23,7 +23,10 @@ struct ProductMatch: Sendable {
 struct ProductMatcher: Sendable {
     let index: ProductIndex
     /// Words that end a product name as its package, not what it is.
-    static let packageWords = ["gallon", "pods", "pack", "bag", "box", "jug", "bottle", "can", "carton", "ct", "count", "multipack", "case", "size"]
+    static let packageWords = [
+        "gallon", "pods", "pack", "bag", "box", "jug", "bottle", "can", "carton", "ct", "count", "multipack", "case", "size", "rolls", "roll",
+        "loaf", "slices", "sticks", "block", "singles", "cups", "tub",
+    ]
 
     /// A phrase word resolved against the vocabulary.
     private struct Term {
@@ -111,7 +114,8 @@ struct ProductMatcher: Sendable {
     private func rank(_ words: [String], _ options: Options) -> ProductMatch? {
         let (maxPriceCents, limit) = (options.maxPriceCents, options.limit)
         let stems = Array(stemsSplittingCompounds(words.filter { !Lexicon.matchStopwords.contains($0) }).prefix(64))
-        guard !stems.isEmpty else { return nil }
+        // A number alone ("what's 17 times 23") names no product, whatever sizes hold it.
+        guard stems.contains(where: { !($0.first?.isNumber ?? true) }) else { return nil }
         let resolved = stems.enumerated().map { position, stem in
             resolve(stem, isHead: position == stems.count - 1)
         }
@@ -178,11 +182,12 @@ struct ProductMatcher: Sendable {
             let pool = ranked.filter { $0.said == first.said }
             let category = index.products[first.product].category
             let packages = Set(Self.packageWords.compactMap { index.termIDs[Stemmer.stem($0)] })
+            // In the best match's aisle too: the cheapest butter is dairy butter, not peanut butter.
             let named = pool.filter { candidate in
                 guard let head else { return false }
                 let product = candidate.product
-                return index.heads[product] == head
-                    || (packages.contains(index.heads[product]) && index.products[product].category == category && index.nameTerms[product].contains(head))
+                guard index.products[product].category == category else { return false }
+                return index.heads[product] == head || (packages.contains(index.heads[product]) && index.nameTerms[product].contains(head))
             }
             let chosen = (named.isEmpty ? pool : named).sorted {
                 let (a, b) = (index.products[$0.product].priceCents, index.products[$1.product].priceCents)

@@ -7,11 +7,14 @@ struct Token: Hashable, Sendable, CustomStringConvertible {
     var number: Double?
     /// True for "$5"-style amounts.
     var isMoney = false
+    /// Part of a package size ("a **2 liter** coke", "**size 3** diapers"): words for the
+    /// catalog, never a quantity.
+    var isSize = false
 
     static let separator = Token(text: ",")
 
     var isSeparator: Bool { text == "," && number == nil }
-    var isNumber: Bool { number != nil && !isMoney }
+    var isNumber: Bool { number != nil && !isMoney && !isSize }
     var description: String { text }
 
     init(text: String, number: Double? = nil, isMoney: Bool = false) {

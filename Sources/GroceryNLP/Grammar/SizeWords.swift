@@ -1,0 +1,44 @@
+import GroceryProtocol
+
+/// Package sizes said as attributes: "a **2 liter** coke", "the **18 count** eggs", "a **5
+/// lb** bag of potatoes", "**size 3** diapers", "whole milk, the **half gallon**". Their
+/// words are marked ``Token/isSize``: they steer the catalog match (sizes are indexed) and
+/// are never read as how many.
+enum SizeWords {
+    /// Measures a package is sized in, spelt as the catalog's sizes spell them.
+    private static let measures: [QuantityUnit: String] = [
+        .oz: "oz", .lb: "lb", .liter: "l", .ml: "ml", .gallon: "gal", .g: "g", .kg: "kg", .quart: "qt", .pint: "pt", .each: "ct",
+    ]
+    private static let articles: Set<String> = ["a", "an", "the", "that", "this"]
+
+    static func mark(_ tokens: [Token]) -> [Token] {
+        var tokens = tokens
+        for index in tokens.indices {
+            let next = index + 1
+            guard next < tokens.count else { break }
+            // "size 3 diapers"
+            if tokens[index].text == "size", tokens[next].isNumber {
+                tokens[next].isSize = true
+                continue
+            }
+            // "a 2 liter …", "the 18 count", "the half gallon": not "the 2 lbs of beef".
+            guard articles.contains(tokens[index].text), next + 1 < tokens.count,
+                tokens[next].isNumber || tokens[next].text == "half",
+                let unit = Lexicon.units[tokens[next + 1].text], let spelling = measures[unit],
+                next + 2 == tokens.count || !["of", "x"].contains(tokens[next + 2].text)
+            else { continue }
+            // "the 18 count" closing a phrase, or a size followed by what it is.
+            guard index > 0 || next + 2 < tokens.count else { continue }
+            tokens[next].isSize = true
+            tokens[next + 1] = Token(text: spelling)
+            tokens[next + 1].isSize = true
+        }
+        return tokens
+    }
+
+    /// Whether a segment is nothing but a size ("the half gallon"), which belongs to the
+    /// item before it.
+    static func isOnlySize(_ segment: [Token]) -> Bool {
+        segment.contains(where: \.isSize) && segment.allSatisfy { $0.isSize || articles.contains($0.text) }
+    }
+}
