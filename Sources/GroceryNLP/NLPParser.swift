@@ -171,8 +171,15 @@ public struct NLPParser: Sendable {
         }
         return segmenter.split(tokens, splitAtNumbers: intent != .update).flatMap { segment -> [ParsedItem] in
             let said = intent == .update ? UpdateQuantity.parse(segment.tokens) : segment.said
-            let words = said.words.map(\.text)
-            let match = matcher.match(words, options: options)
+            var words = said.words.map(\.text)
+            var match = matcher.match(words, options: options)
+            // "6 limes for margaritas tonight": a purpose after the item, when the item
+            // alone is fully explained.
+            if let found = match, found.unmatchedWords > 0, let purpose = words.indices.dropFirst().first(where: { ["for", "because", "since"].contains(words[$0]) }),
+                let item = matcher.match(Array(words[..<purpose]), options: options), item.unmatchedWords == 0, item.headMatched
+            {
+                (words, match) = (Array(words[..<purpose]), item)
+            }
             if let match, match.unmatchedWords > 0, let chunks = matcher.split(words, maxPriceCents: maxPriceCents) {
                 // "milk eggs": the quantity said belongs to the first product.
                 return chunks.enumerated().map { position, chunk in

@@ -61,10 +61,13 @@ struct Clauses: Sendable {
     private static let weakCorrection = Pattern("(no|nope|wait|sorry|actually|oops|rather|make_it|i_mean_like)")
     private static let correctionLead = Pattern("(make_that|make_it|it_should_be|its|to|like|uh|um|a|just)")
     private static let exclusion = Pattern("(but|and)? (not|no|except|except_for|other_than|anything_but|but_not|excluding|minus_the|skip_the|hold_the)")
-    private static let pronouns: Set<String> = [
+    /// Words a remark after a comma begins with ("we have plenty", "almost out lol").
+    private static let remarkStarts: Set<String> = [
         "we", "i", "ive", "weve", "im", "were", "theyre", "its", "thats", "theres", "there", "you", "they", "he", "she", "it", "that",
-        "this", "our", "my", "id", "wed", "ill",
+        "this", "our", "my", "id", "wed", "ill", "almost", "nearly", "running", "lol", "haha", "because", "since", "cause", "cuz", "for",
     ]
+    /// "but keep the salsa", "and leave the bread": what is not to change.
+    private static let keep = Pattern("(but|and)? (keep|leave|keeping|leaving)")
     /// Words of an exclusion that name no product ("not the brown one").
     private static let exclusionFiller: Set<String> = [
         "the", "a", "an", "any", "one", "ones", "kind", "kinds", "type", "types", "brand", "sort", "of", "those", "that", "these", "this",
@@ -79,6 +82,7 @@ struct Clauses: Sendable {
         if clauses.price != nil { clauses.readScope() }
         clauses.readCorrection()
         clauses.readExclusions()
+        clauses.dropKeeps()
         clauses.dropRemarks(isProduct: isProduct)
         return clauses
     }
@@ -270,13 +274,21 @@ struct Clauses: Sendable {
         }
     }
 
+    /// "remove the chips but keep the salsa": the kept part names nothing to change.
+    private mutating func dropKeeps() {
+        let words = self.words
+        guard let start = tokens.indices.dropFirst().first(where: { (Self.keep.longestMatch(words, from: $0) ?? 0) > 0 }) else { return }
+        let end = tokens[start...].firstIndex(where: \.isSeparator) ?? tokens.count
+        tokens.removeSubrange(start..<end)
+    }
+
     /// A part after a comma that starts with a pronoun is a remark ("we have plenty",
     /// "that's all") unless it asks for something itself ("I also need eggs").
     private mutating func dropRemarks(isProduct: ([String]) -> Bool) {
         var index = tokens.count - 1
         while index > 0 {
             defer { index -= 1 }
-            guard tokens[index].isSeparator, index + 1 < tokens.count, Self.pronouns.contains(tokens[index + 1].text) else { continue }
+            guard tokens[index].isSeparator, index + 1 < tokens.count, Self.remarkStarts.contains(tokens[index + 1].text) else { continue }
             let end = tokens[(index + 1)...].firstIndex(where: \.isSeparator) ?? tokens.count
             let part = Array(tokens[(index + 1)..<end])
             if let (rule, range) = Grammar.rules.firstMatch(part), rule.intent == .add, !range.isEmpty, isProduct(part[range].map(\.text)) {

@@ -1,11 +1,13 @@
 /// Reads "under $5", "less than 5 dollars", "$3.50 or less" and takes those words out.
 enum PriceFilter {
     private static let before = Pattern(
-        "(for|at|priced|costing|that_cost|that_costs|which_cost|with_a_price)? (under|below|beneath|max|maximum|within|upto|up_to|less_than|cheaper_than|lower_than|no_more_than|not_more_than|at_most|not_over|no_higher_than|not_above|less_then|cheaper_then|lesser_than|<|under_than|max_of|maximum_of|a_max_of|budget_of|budget)")
+        "(for|at|priced|costing|that_cost|that_costs|which_cost|with_a_price)? (under|below|beneath|max|maximum|within|upto|up_to|less_than|cheaper_than|lower_than|no_more_than|not_more_than|at_most|not_over|no_higher_than|not_above|nothing_over|nothing_above|nothing_more_than|none_over|not_over|no_over|less_then|cheaper_then|lesser_than|<|under_than|max_of|maximum_of|a_max_of|budget_of|budget)")
     private static let after = [
         Pattern("(or|and) (less|under|below|cheaper|lower)"), Pattern("max|maximum|tops|at_most|max_price|or_lower"),
     ]
     private static let currencyWords: Set<String> = ["dollars", "dollar", "bucks", "buck", "usd", "$"]
+    /// What a price is said per, after the amount.
+    private static let perUnit: Set<String> = ["pound", "lb", "lbs", "each", "ea", "apiece", "piece", "item", "one", "pack", "box", "bag", "bottle", "can"]
     /// Money said as a word: "a fiver", "a tenner".
     private static let moneyWords: [String: Double] = ["fiver": 5, "tenner": 10]
 
@@ -14,7 +16,7 @@ enum PriceFilter {
     private static func amount(_ tokens: [Token], at index: Int) -> Double? {
         if let number = tokens[index].number { return number }
         guard index + 1 < tokens.count, currencyWords.contains(tokens[index + 1].text) else { return nil }
-        return Lexicon.numberWords[tokens[index].text]
+        return ["a", "an"].contains(tokens[index].text) ? 1 : Lexicon.numberWords[tokens[index].text]
     }
 
     /// The maximum price and the tokens without the filter words.
@@ -37,6 +39,16 @@ enum PriceFilter {
             var end = amountIndex + 1
             let hasCurrencyWord = end < tokens.count && currencyWords.contains(tokens[end].text)
             if hasCurrencyWord { end += 1 }
+            // "$10 a pound", "$2/lb", "3 dollars each": the price of one, which is what a price is.
+            if tokens[amountIndex].isMoney || hasCurrencyWord {
+                if end < tokens.count, ["a", "per", "an", "the"].contains(tokens[end].text), end + 1 < tokens.count,
+                    Self.perUnit.contains(tokens[end + 1].text)
+                {
+                    end += 2
+                } else if end < tokens.count, Self.perUnit.contains(tokens[end].text) {
+                    end += 1
+                }
+            }
             // "up to 8" is a price only with money in it ("bump the limes up to 8" is a count).
             if words[start..<amountIndex].contains("up") || words[start..<amountIndex].contains("upto"), !tokens[amountIndex].isMoney, !hasCurrencyWord {
                 continue

@@ -115,7 +115,7 @@ struct ProductMatcher: Sendable {
         let (maxPriceCents, limit) = (options.maxPriceCents, options.limit)
         let stems = Array(stemsSplittingCompounds(words.filter { !Lexicon.matchStopwords.contains($0) }).prefix(64))
         // A number alone ("what's 17 times 23") names no product, whatever sizes hold it.
-        guard stems.contains(where: { !($0.first?.isNumber ?? true) }) else { return nil }
+        guard stems.contains(where: { Double($0) == nil }) else { return nil }
         let resolved = stems.enumerated().map { position, stem in
             resolve(stem, isHead: position == stems.count - 1)
         }
