@@ -51,6 +51,32 @@ struct ClauseTests {
         .init(text: "okay I'm all done, check me out", intent: .checkout, items: []),
     ]
 
+    /// A superlative over an aisle or the store names no product: any product there.
+    static let scopes: [Expectation] = [
+        .init(text: "what's the cheapest thing in the frozen aisle", intent: .search, items: [(["frozen-mixed-vegetables", "frozen-sweet-peas", "frozen-sweet-corn", "frozen-cut-green-beans"], 1)]),
+        .init(text: "priciest item in the store?", intent: .search, items: [(["dog-food-blue-buffalo"], 1)]),
+        .init(text: "which pet item costs the most", intent: .search, items: [(["dog-food-blue-buffalo"], 1)]),
+    ]
+
+    /// A size said with an article is the package, not how many; lean/fat is the percentage.
+    static let sizes: [Expectation] = [
+        .init(text: "add the 12 count large eggs", intent: .add, items: [(["eggs-large-12ct"], 1)]),
+        .init(text: "potatoes, the 5 lb bag", intent: .add, items: [(["potato-russet-5lb", "potato-red-5lb", "potato-yukon-gold-5lb"], 1)]),
+        .init(text: "get a 1 gallon whole milk", intent: .add, items: [(["milk-whole-gallon"], 1)]),
+        .init(text: "2 packs of size 4 diapers", intent: .add, items: [(["diapers-pampers-cruisers-size4"], 2)]),
+        .init(text: "80/20 ground beef", intent: .add, items: [(["ground-beef-80-20"], 1)]),
+    ]
+
+    /// Requests said after what they are about, counts that are new totals, and what stays.
+    static let afterthoughts: [Expectation] = [
+        .init(text: "do you carry oat milk? add two", intent: .add, items: [(["oat-milk-original", "oat-milk-extra-creamy"], 2)]),
+        .init(text: "greek yogurt - add 3", intent: .add, items: [(["yogurt-greek-plain-32oz", "yogurt-greek-vanilla-5oz", "yogurt-greek-strawberry-5oz", "yogurt-greek-fage-0pct"], 3)]),
+        .init(text: "I want 3 limes, not 2", intent: .update, items: [(["lime"], 3)]),
+        .init(text: "put me down for 4 avocados instead", intent: .update, items: [(["avocado-hass", "avocados-4ct-bag"], 4)]),
+        .init(text: "take the bread off but keep the butter", intent: .remove, items: [(["bread-white-sandwich", "bread-white-classic"], 1)]),
+        .init(text: "4 limes for the tacos", intent: .add, items: [(["lime"], 4)]),
+    ]
+
     static let superlatives: [Expectation] = [
         .init(text: "add the cheapest mustard", intent: .add, items: [(["mustard-yellow"], 1)]),
         .init(text: "the most expensive honey please", intent: .search, items: [(["honey-clover"], 1)]),
@@ -74,6 +100,10 @@ struct ClauseTests {
     @Test("an exclusion keeps its words out of the product", arguments: exclusions) func exclusion(_ want: Expectation) { Self.check(want) }
     @Test("a remark after the request is not an item", arguments: remarks) func remark(_ want: Expectation) { Self.check(want) }
     @Test("a superlative picks by price among the products named", arguments: superlatives) func superlative(_ want: Expectation) { Self.check(want) }
+    @Test("a superlative over an aisle or the store", arguments: scopes) func scope(_ want: Expectation) { Self.check(want) }
+    @Test("a size with an article is the package, not the count", arguments: sizes) func size(_ want: Expectation) { Self.check(want) }
+    @Test("afterthoughts: a closing 'add 2', 'not 2', 'instead', 'but keep', a purpose", arguments: afterthoughts)
+    func afterthought(_ want: Expectation) { Self.check(want) }
     @Test("a compound of two catalog words is read as both", arguments: compounds) func compound(_ want: Expectation) { Self.check(want) }
     @Test("intent phrasing", arguments: phrasing) func intentPhrasing(_ want: Expectation) { Self.check(want) }
 

@@ -42,12 +42,19 @@ struct EvaluationTests {
         #expect(Self.score(set) >= 0.95, "\(Self.score(set))")
     }
 
-    /// A floor against regressions, at the score measured when it was set (83.5 %); the
-    /// target is 95 % (issue 14), not reached yet.
-    @Test("the held-out set (200 lines) scores at least 83 %")
+    @Test("the second tuning set (160 lines, another author) scores at least 95 %")
+    func tuning2() {
+        let set = Self.load("tuning2")
+        #expect(set.count == 160)
+        #expect(Self.score(set) >= 0.95, "\(Self.score(set))")
+    }
+
+    /// A floor against regressions, at the score measured when it was set; the target is
+    /// 95 % (issue 14), not reached yet.
+    @Test("the held-out set (200 lines) scores at least 86 %")
     func heldOut() {
         let set = Self.load("heldout")
         #expect(set.count == 200)
-        #expect(Self.score(set) >= 0.83, "\(Self.score(set))")
+        #expect(Self.score(set) >= 0.86, "\(Self.score(set))")
     }
 }

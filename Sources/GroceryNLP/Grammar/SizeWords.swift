@@ -36,9 +36,9 @@ enum SizeWords {
         return tokens
     }
 
-    /// Whether a segment is nothing but a size ("the half gallon"), which belongs to the
-    /// item before it.
+    /// Whether a segment is nothing but a size ("the half gallon", "the 5 lb bag"), which
+    /// belongs to the item before it.
     static func isOnlySize(_ segment: [Token]) -> Bool {
-        segment.contains(where: \.isSize) && segment.allSatisfy { $0.isSize || articles.contains($0.text) }
+        segment.contains(where: \.isSize) && segment.allSatisfy { $0.isSize || articles.contains($0.text) || Lexicon.units[$0.text] != nil }
     }
 }
