@@ -95,7 +95,11 @@ struct Clauses: Sendable {
     private mutating func readPricePreference() {
         for index in tokens.indices where tokens[index].text.utf8.count >= 6 && !tokens[index].isNumber {
             let word = Array(tokens[index].text.utf8)
-            if let meant = Self.superlativeSpellings.first(where: { $0 != word && FuzzyIndex.distance($0, word) <= ($0.count >= 9 ? 2 : 1) }) {
+            let near = Self.superlativeSpellings.first { meant in
+                meant.first == word.first && abs(meant.count - word.count) <= 2 && meant != word
+                    && FuzzyIndex.distance(meant, word) <= (meant.count >= 9 ? 2 : 1)
+            }
+            if let meant = near {
                 tokens[index] = Token(text: String(decoding: meant, as: UTF8.self))
             }
         }

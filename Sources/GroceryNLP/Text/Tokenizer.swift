@@ -132,10 +132,12 @@ enum Tokenizer {
 
     private static func appendWord(_ word: String, money: Bool, negative: Bool, into tokens: inout [Token]) {
         // "93/7 ground beef", "80/20": lean over fat, which the catalog writes "93%".
-        let parts = word.split(separator: "/")
-        if !money, !negative, parts.count == 2, let lean = Int(parts[0]), let fat = Int(parts[1]), lean + fat == 100, lean > fat {
-            tokens.append(Token(text: "\(lean)%"))
-            return
+        if !money, !negative, word.utf8.contains(UInt8(ascii: "/")) {
+            let parts = word.split(separator: "/")
+            if parts.count == 2, let lean = Int(parts[0]), let fat = Int(parts[1]), lean + fat == 100, lean > fat {
+                tokens.append(Token(text: "\(lean)%"))
+                return
+            }
         }
         if let value = number(word) {
             tokens.append(Token(text: (negative ? "-" : "") + word, number: negative ? -value : value, isMoney: money))
