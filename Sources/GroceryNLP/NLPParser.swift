@@ -89,7 +89,9 @@ public struct NLPParser: Sendable {
         guard understood else {
             return NLPResult(text: text, intent: .unknown, confidence: 0.2, filters: filters)
         }
-        let intent: Intent = maxPrice == nil ? .add : .search
+        // "cereal under $5" and "brown eggs?" ask; "2 boxes of cereal under $4 each" asks for two.
+        let asks = maxPrice != nil || text.reversed().first(where: { !$0.isWhitespace }) == "?"
+        let intent: Intent = asks && !items.contains(where: \.said) ? .search : .add
         return finish(text: text, intent: intent, base: 0.75, items: items, filters: filters)
     }
 
@@ -122,8 +124,10 @@ public struct NLPParser: Sendable {
         return rewritten
     }
 
-    private static let trailingVerbs: Set<String> = ["add", "get", "grab", "buy", "order", "take", "want", "need"]
-    private static let trailingObjects: Set<String> = ["it", "them", "that", "those", "this", "these", "one", "some", "of"]
+    private static let trailingVerbs: Set<String> = ["add", "get", "grab", "buy", "order", "take", "want", "need", "put", "throw", "toss"]
+    private static let trailingObjects: Set<String> = [
+        "it", "them", "that", "those", "this", "these", "one", "some", "of", "in", "into", "to", "the", "my", "cart", "basket", "please",
+    ]
 
     /// "cheapest energy drink, add 4", "do you have gluten free pasta? add it", "toilet
     /// paper - add 2": a closing verb with only a count or a pronoun adds what was named

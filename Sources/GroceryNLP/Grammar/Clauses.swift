@@ -21,8 +21,10 @@ struct Clauses: Sendable {
     private static let questionLead = Pattern("(whats|what_is|what_are|what|which|which_is|which_are|show_me|find_me|give_me|tell_me|what_s) (is|are|of)? (the|your)?")
     private static let questionTails = [
         Pattern("(you|u|ya|yall|you_guys)? (have|got|sell|carry|stock|do_you_have|do_you_sell|do_you_carry|have_got) (here|today|now)?"),
-        Pattern("is|are|one|ones|there_is|available|in_stock|around"),
+        Pattern("is|are|one|ones|there_is|available|in_stock|around|right_now|now|today|here"),
     ]
+
+    private static let genericNouns: Set<String> = ["thing", "things", "item", "items", "product", "products", "stuff", "one", "ones"]
 
     /// The words of a superlative question without its question words.
     static func superlativeQuestion(_ tokens: [Token]) -> [Token] {
@@ -30,12 +32,19 @@ struct Clauses: Sendable {
         if let length = questionLead.longestMatch(tokens.map(\.text)[...], from: 0), length > 0, length < tokens.count {
             tokens.removeFirst(length)
         }
-        for tail in questionTails {
-            if let start = tail.suffixStarts(tokens.map(\.text)[...]).first(where: { $0 > 0 }) {
-                tokens.removeSubrange(start...)
+        var changed = true
+        while changed {
+            changed = false
+            for tail in questionTails {
+                if let start = tail.suffixStarts(tokens.map(\.text)[...]).first(where: { $0 > 0 }) {
+                    tokens.removeSubrange(start...)
+                    changed = true
+                }
             }
         }
-        return tokens
+        // "which Pepperidge Farm thing costs the most": the thing is whatever they make.
+        let named = tokens.filter { !genericNouns.contains($0.text) && !$0.isSeparator }
+        return named.isEmpty ? tokens : named
     }
 
     /// The query with the clauses applied.
@@ -66,6 +75,8 @@ struct Clauses: Sendable {
         "we", "i", "ive", "weve", "im", "were", "theyre", "its", "thats", "theres", "there", "you", "they", "he", "she", "it", "that",
         "this", "our", "my", "id", "wed", "ill", "almost", "nearly", "running", "lol", "haha", "because", "since", "cause", "cuz", "for",
     ]
+    /// Who a remark is about ("the kids love em").
+    private static let people: Set<String> = ["kids", "kid", "children", "family", "wife", "husband", "hubby", "boys", "girls", "guests", "baby", "dog", "cat"]
     /// "but keep the salsa", "and leave the bread": what is not to change.
     private static let keep = Pattern("(but|and)? (keep|leave|keeping|leaving)")
     /// Words of an exclusion that name no product ("not the brown one").
@@ -209,9 +220,17 @@ struct Clauses: Sendable {
         let lastItemStart = before.indices.last { $0 >= itemStart && (before[$0].isSeparator || Grammar.joiners.contains(before[$0].text)) }
             .map { $0 + 1 } ?? itemStart
         var replacement = after
-        // "add 2 cheddar, actually make that mozzarella": the quantity stays.
+        // "add 2 cheddar, actually make that mozzarella": the quantity stays, and its unit
+        // ("1 gallon of 2%… oops, whole milk").
         if !after.contains(where: Self.isQuantityWord), lastItemStart < before.count, Self.isQuantityWord(before[lastItemStart]) {
-            replacement.insert(before[lastItemStart], at: 0)
+            var said = [before[lastItemStart]]
+            var next = lastItemStart + 1
+            if next < before.count, Lexicon.units[before[next].text] != nil, Lexicon.units[after.first?.text ?? ""] == nil {
+                said.append(before[next])
+                next += 1
+                if next < before.count, before[next].text == "of" { said.append(before[next]) }
+            }
+            replacement.insert(contentsOf: said, at: 0)
         }
         tokens = Array(before[..<lastItemStart]) + replacement
     }
@@ -271,7 +290,10 @@ struct Clauses: Sendable {
                 continue
             }
             excluded += named
-            let start = afterPause ? index - 1 : index
+            var start = afterPause ? index - 1 : index
+            // ", anything except chunky": the "anything" goes with the exclusion.
+            while start > 0, ["anything", "any", "whatever", "something", "everything", "all"].contains(tokens[start - 1].text) { start -= 1 }
+            if start > 0, tokens[start - 1].isSeparator, start < index { start -= 1 }
             tokens.removeSubrange(start..<end)
             words = self.words
             index = max(start, 1)
@@ -292,7 +314,10 @@ struct Clauses: Sendable {
         var index = tokens.count - 1
         while index > 0 {
             defer { index -= 1 }
-            guard tokens[index].isSeparator, index + 1 < tokens.count, Self.remarkStarts.contains(tokens[index + 1].text) else { continue }
+            guard tokens[index].isSeparator, index + 1 < tokens.count,
+                Self.remarkStarts.contains(tokens[index + 1].text)
+                    || (index + 2 < tokens.count && ["the", "my", "our"].contains(tokens[index + 1].text) && Self.people.contains(tokens[index + 2].text))
+            else { continue }
             let end = tokens[(index + 1)...].firstIndex(where: \.isSeparator) ?? tokens.count
             let part = Array(tokens[(index + 1)..<end])
             if let (rule, range) = Grammar.rules.firstMatch(part), rule.intent == .add, !range.isEmpty, isProduct(part[range].map(\.text)) {

@@ -38,7 +38,11 @@ enum Grammar {
         cartLocative,
         Pattern("anymore|any_more|any_longer|no_more|please|too|as_well|also|either|for_dinner|for_lunch|for_breakfast|for_the_week|for_the_party|for_tonight|for_tomorrow|this_week|today|tomorrow|now|right_now|instead|back|away|off|out|it|them|there|again|then|thanks|ok"),
         Pattern("(in|from|to|into)? (there|it)"),
-        Pattern("(that|which)? (you|u|ya|yall|you_guys) (have|got|carry|sell|stock|have_got|have_today|have_in_stock|got_there)"),
+        Pattern("(that|which)? (you|u|ya|yall|you_guys|youve|you_ve|ya_got) (have|got|carry|sell|stock|have_got|have_today|have_in_stock|got_there)?"),
+        // What a list or search is of: "the tillamook products", "toothpaste brands"
+        Pattern("products|items|brands|options|kinds|varieties|flavors|flavours|selection|choices|stuff|things"),
+        // A dangling joiner or condition: "steak but", "salmon that's", "oj if it's"
+        Pattern("but|and|if|if_its|if_it_is|if_theyre|if_they_are|as_long_as_its|when|that|thats|which|though|tho|that_is"),
     ]
 
     /// Joiners between items.

@@ -3,12 +3,19 @@
 /// Words are normalised before matching: lowercase, no apostrophes ("don't" → "dont",
 /// "what's" → "whats", "I'd" → "id"), courtesy words and leading fillers removed.
 enum IntentRules {
-    static let all: [IntentRule] = outOfScope + help + clear + checkout + cart + countedRemove + update + remove + price + search + add + bareVerbs
+    static let all: [IntentRule] = outOfScope + help + clear + checkout + cart + countedRemove + earlyAdd + update + remove + price + search + add
+        + bareVerbs
 
     /// Not shopping at all: questions about the world, commands for a shell or a database.
     static let outOfScope: [IntentRule] = [
         // Chit-chat: praise and small talk name no product ("you're the best" is not Bush's Best).
         IntentRule(.unknown, start: "(youre|you_are|ur|you_re|u_r|thats|that_is) (the|so|very|really|a|an|such_a)? (best|great|awesome|amazing|helpful|smart|funny|cool|lifesaver|star|legend|the_best|a_star|a_legend)", rest: .any),
+        // Instructions to the assistant itself, and shop questions it cannot answer.
+        IntentRule(.unknown, start: "(you_are_now|youre_now|you_are_in|act_as|pretend|pretend_to_be|ignore|disregard|forget_your|forget_all|system_prompt|admin_mode|developer_mode|jailbreak|enter_admin|enable_admin|new_instructions)", rest: .any),
+        IntentRule(.unknown, start: "(set|change|make) (every|all|all_the) (price|prices)", rest: .any),
+        IntentRule(.unknown, start: "(whats|what_is) (the)? (meaning_of_life|meaning_of|point_of|capital_of|weather|time|date|news|score|stock_price)", rest: .any),
+        IntentRule(.unknown, start: "(how|when|where|can|could) (do|can|could|will|is|are)? (i|we|you)? (get|request|ask_for|make|track|return|cancel_my_subscription)? (a|my|an)? (refund|return|exchange|delivery|deliveries|pickup_time|store_hours|opening_hours|hours|order_status|tracking|subscription|membership|account|password)", rest: .any),
+        IntentRule(.unknown, start: "(do|does) (you|u|walmart|the_store) (deliver|do_delivery|ship|open|close|take|accept) ", rest: .any),
         IntentRule(.unknown, start: "(how_are_you|how_r_u|hows_it_going|whats_up|good_morning|good_afternoon|good_evening|good_night|nice_to_meet_you|i_love_you|love_you|bye|goodbye|see_you|see_ya|lol|haha)", rest: .any),
         IntentRule(.unknown, start: "(who|whos|who_is|who_was|who_won|why|when_is|when_was|when_did|tell_me_a|tell_me_about_yourself|book_me|book_a|sing|write_me|write_a|what_time|whats_the_time|whats_the_weather|what_is_the_weather|how_old|sudo|rm_rf|rm_r|drop_table|select|delete_from|insert_into|ignore_previous|ignore_all|are_you_hiring|are_you_open|are_you_a|are_you_human|are_you_real|whats_your_name|what_is_your_name|open_the|turn_on|turn_off|play|call|text|email|spam)", rest: .any),
     ]
@@ -20,6 +27,14 @@ enum IntentRules {
         IntentRule(.remove, start: "(take|knock|strike|cross|pull) (off|out|away)", rest: .nonEmpty),
         IntentRule(.remove, start: "(take|put|pull|get|move)", end: "(out|off|back|away) (of|from|off_of)? (my|the|our)? (cart|basket|trolley|list|order)?", rest: .nonEmpty),
         IntentRule(.remove, start: "(take|put|pull|get|move)", end: "(out_of|off_of|off|from) (my|the|our) (cart|basket|trolley|list|order)", rest: .nonEmpty),
+    ]
+
+    /// Adds whose verb alone would mean remove ("toss in the pasta sauce" is not "toss"),
+    /// and "one more" / "one less".
+    static let earlyAdd: [IntentRule] = [
+        IntentRule(.add, start: "(toss|throw|chuck|pop|stick|drop|slip|tuck) (in|into|on|onto)", rest: .nonEmpty),
+        IntentRule(.add, start: "(one|1|another) more", rest: .nonEmpty),
+        IntentRule(.remove, start: "(one|1|a) (less|fewer)", rest: .nonEmpty),
     ]
 
     /// A verb with nothing after it ("add"): the intent is clear, the item is missing.
@@ -36,6 +51,7 @@ enum IntentRules {
         IntentRule(.help, start: "(i|we)? (need|want|could_use|would_like) (some)? (help|assistance|support|instructions)", rest: .any),
         IntentRule(.help, start: "(can|could) (you|u|someone) help", rest: .any),
         IntentRule(.help, start: "what (can|should|do|may) (you|i|we) (do|say|type|ask|use|write|enter)", rest: .any),
+        IntentRule(.help, start: "(can|could|would)? (you|u)? (tell|show) (me|us) (what|how) (i|we) (can|should|could|am_supposed_to|do|may)? (type|say|ask|do|write|enter|use|talk)", rest: .any),
         IntentRule(.help, start: "(whats|what_is|what_are) (this|the_commands|your_commands|the_options|possible|available|supported)", rest: .any),
         IntentRule(.help, start: "how (do|does|can|should|to) (i|you|this|it|one|we|the_app|the_program|use)", rest: .any),
         IntentRule(.help, start: "how (this|it) works", rest: .any),
@@ -55,7 +71,8 @@ enum IntentRules {
         IntentRule(.clear, start: "(i|we)? (dont|do_not|no_longer) (want|need) (anything|any_of_it|any_of_this|any_of_these|any_of_them|any_of_that|anything_in_my_cart|anything_anymore|it_all|everything|all_of_it)", rest: .empty),
         IntentRule(.clear, start: "(cancel|abandon|scrap|void) (my|the|this)? (order|cart|basket|shopping|list)", rest: .empty),
         IntentRule(.clear, start: "(new|fresh|empty) (cart|basket|list|order)", rest: .empty),
-        IntentRule(.clear, start: "(never_mind|nevermind|forget) (everything|it_all|all_of_it|all_that|all_of_that|the_whole_thing)", rest: .empty),
+        IntentRule(.clear, start: "(never_mind|nevermind|forget) (everything|it_all|all_of_it|all_that|all_of_that|the_whole_thing)", rest: .any),
+        IntentRule(.clear, start: "(cancel|scrap|void|abandon|ditch|dump) (my|the|this|our)? (whole|entire)? (order|cart|basket|list)", rest: .any),
     ]
 
     static let checkout: [IntentRule] = [
@@ -67,7 +84,11 @@ enum IntentRules {
         IntentRule(.checkout, start: "(thats|that_is|that_will_be|thatll_be|that_should_be|this_is|that_would_be) (all|it|everything|everything_for_today|all_for_today|all_for_now|all_i_need|enough)", rest: .empty),
         IntentRule(.checkout, start: "(done|finished|all_done) (shopping|here|with_shopping)?", rest: .empty),
         IntentRule(.checkout, start: "(ring|check|cash) (me|it|this|us|them|everything) (up|out)", rest: .empty),
-        IntentRule(.checkout, start: "(total|tally|ring|add|sum) (it|me|us|this|everything|it_all|them)? up (and)? (pay|checkout|check_out|charge_me|bill_me)?", rest: .empty),
+        IntentRule(.checkout, start: "(total|tally|ring|add|sum|bag) (it|me|us|this|everything|it_all|them)? up (and)? (pay|checkout|check_out|charge_me|bill_me)?", rest: .any),
+        IntentRule(.checkout, start: "ring (up|out) (the|my|our)? (total|order|cart|everything|purchase|groceries)", rest: .any),
+        IntentRule(.checkout, start: "(can|could|may) (i|we) (get|have|see|pay) (the|my|our)? (bill|check|receipt|tab)", rest: .empty),
+        IntentRule(.checkout, start: "(im|i_am|were|we_are) (ready|good) (to|2) (go|leave|pay|check_out|checkout)", rest: .any),
+        IntentRule(.checkout, start: "(chekout|checkuot|chckout|checout|chekcout|cheackout|checkoutt|chkout|chk_out)", rest: .empty),
         IntentRule(.checkout, start: "(complete|finish|finalize|make) (the|my)? (purchase|payment|sale)", rest: .empty),
         IntentRule(.checkout, start: "(send|put|push|place|submit) (my|the|this|our)? (order|cart|purchase) (through|in|off)", rest: .empty),
         IntentRule(.checkout, start: "(lets|let_us|time_to|ready_to)? (pay|checkout|check_out|wrap_up|wrap_it_up|wrap_this_up|finish_up|close_out)", rest: .empty),
@@ -82,6 +103,7 @@ enum IntentRules {
         IntentRule(.cart, start: "what (am|are) (i|we) (buying|getting|ordering)", rest: .any),
         IntentRule(.cart, start: "(whats|what_is|hows) (the|my|our)? (damage|tab|bill|total|running_total|tally) (so_far|now|at|looking)?", rest: .empty),
         IntentRule(.cart, start: "how much (am|are|have) (i|we) (spending|paying|at|spent|up_to) (so_far|now|in_total)?", rest: .empty),
+        IntentRule(.cart, start: "how much (is|will|would|does) (all|all_of|everything) (this|that|it)? (gonna|going_to|going)? (cost|be|come_to|run|total) (me|us)? (so_far|in_total|altogether)?", rest: .empty),
         IntentRule(.cart, start: "(read|read_back|read_out|run_through|go_over|go_through) (me|us)? (back)? (my|the|our) (order|cart|list|basket|items) (back)? (so_far|again)?", rest: .empty),
         IntentRule(.cart, start: "(list|show|tell_me|show_me|read|remind_me|recap) (me|us)? (what|everything) (i|we|ive|weve|i_have|we_have|im|were) (have|got|have_got|added|picked|put_in|getting|buying)? (so_far|already|in_there|in_the_cart|in_my_cart)?", rest: .empty),
         IntentRule(.cart, start: "how much (is|does|do|will|would) (my|the|our|this) (shopping)? (cart|total|order|basket|bill|stuff|groceries|subtotal|purchase|trolley) (cost|come_to|come_out_to|be|total|add_up_to|run|cost_me)?", rest: .empty),
@@ -136,6 +158,11 @@ enum IntentRules {
     static let search: [IntentRule] = [
         IntentRule(.search, start: "(do|does|did) (you|u|ya|yall|you_guys|you_all|the_store|walmart|they|this_store|we) (still|even|currently|guys)? (have|sell|carry|stock|got|offer|keep|have_any|sell_any|carry_any|stock_any|got_any|offer_any|have_some|happen_to_have|happen_to_sell)", rest: .nonEmpty),
         IntentRule(.search, start: "(have|got) (you|u|ya)? (got|get)? (any|some)", rest: .nonEmpty),
+        // "size 3 diapers - what do you have?", "granola bars below 3.50, what've you got"
+        IntentRule(.search, end: "(what|wat|whatve|what_have|what_do|what_else_do|which|which_ones|which_do) (you|u|ya|yall|you_guys) (got|have|carry|sell|stock|have_got)?", rest: .nonEmpty),
+        IntentRule(.search, start: "(what|whats|what_is|what_do_you_have|what_have_you_got|what_you_got|whats_there|what_is_there) (there)? in_the_way_of", rest: .nonEmpty),
+        IntentRule(.search, start: "(anything|something|stuff|products|items|whatever) (from|by|made_by|of)", rest: .nonEmpty),
+        IntentRule(.search, start: "(list|show_me_all|show_all|list_all|show_me_your|list_your)", rest: .nonEmpty),
         IntentRule(.search, start: "(any|anything_like)", rest: .nonEmpty),
         IntentRule(.search, start: "(is|are) (there|their) (any|some)?", rest: .nonEmpty),
         IntentRule(.search, start: "(is|are|any|anything)", end: "(in_stock|instock|available|on_sale|on_special|on_offer|discounted|out_of_stock|sold_out|in_season|around|for_sale|on_discount|cheap|on_promotion|on_clearance)", rest: .nonEmpty),
@@ -145,6 +172,7 @@ enum IntentRules {
         IntentRule(.search, start: "(find|finding|locate|lookup|look_up|show|list|display|see|view|check|explore|compare|query|seek|search_for|look_for) (me|us)? (for|up|at)? (all|every)? (your|the|some|any|available|all_the|all_your|what)?", rest: .nonEmpty),
         IntentRule(.search, start: "(what|which) (kind|kinds|type|types|sort|sorts|brand|brands|flavor|flavors|flavour|flavours|variety|varieties|options|choices|selection|size|sizes)? (of)?", end: "(do_you_have|do_you_sell|do_you_carry|are_there|are_available|have_you_got|you_got|do_you_stock|are_in_stock|do_you_offer|are_on_sale|do_you_guys_have|is_there|can_i_get|can_i_buy|can_i_choose_from|are_there_available|you_have|you_sell|you_carry|does_the_store_have|does_walmart_have|are_in_the_catalog)", rest: .nonEmpty),
         IntentRule(.search, start: "(what|which) (kind|kinds|type|types|sort|sorts|brand|brands|flavor|flavors|flavour|flavours|variety|varieties|options|choices|selection|sizes) (of|for|do_you_have_for|are_there_for)", rest: .nonEmpty),
+        IntentRule(.search, start: "(what|wat|which)", end: "(do|does|did)? (you|u|ya|yall|you_guys) (carry|have|sell|stock|got|offer)", rest: .nonEmpty),
         IntentRule(.search, start: "where (is|are|can_i_find|do_i_find|would_i_find|are_the|is_the|can_i_get|do_you_keep|do_you_have|would_i_get|can_we_find|do_i_get)", rest: .nonEmpty),
         IntentRule(.search, start: "(any)? (options|choices|selection|deals|specials|sales|offers|discounts|coupons|alternatives|substitutes|varieties|brands) (for|on|of|in)", rest: .nonEmpty),
         IntentRule(.search, start: "(can|could|may) (i|we|you) (find|see|browse|search_for|look_for|look_at|show_me|find_me|check_for)", rest: .nonEmpty),

@@ -6,7 +6,7 @@ enum Lexicon {
     static let units: [String: QuantityUnit] = {
         var table: [String: QuantityUnit] = [:]
         let spellings: [QuantityUnit: [String]] = [
-            .each: ["each", "ea", "piece", "pieces", "pc", "pcs", "ct", "count", "item", "items", "unit", "units"],
+            .each: ["each", "ea", "piece", "pieces", "pc", "pcs", "ct", "count", "item", "items", "unit", "units", "tub", "tubs", "container", "containers"],
             .lb: ["lb", "lbs", "pound", "pounds", "#"],
             .oz: ["oz", "ozs", "ounce", "ounces"],
             .kg: ["kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme", "kilogrammes"],

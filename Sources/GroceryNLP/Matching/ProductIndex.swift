@@ -28,6 +28,8 @@ struct ProductIndex: Sendable {
     let joinerPhrases: [[String]]
     /// Per product: the terms of its name's content words.
     let nameTerms: [[Int]]
+    /// Per product: its name's and its brand's terms, for exclusions ("no doritos").
+    let ownTerms: [[Int]]
     /// Per product: the term of its name's last word ("Gala Apples" → apple), or -1.
     let heads: [Int]
     let fuzzy: FuzzyIndex
@@ -49,6 +51,7 @@ struct ProductIndex: Sendable {
         var defaults: [String: Int] = [:]
         var joinerPhrases: [[String]] = []
         var nameTerms: [[Int]] = []
+        var ownTerms: [[Int]] = []
         var heads: [Int] = []
         var best: [[Int: Double]] = []
         func term(_ word: String) -> Int {
@@ -65,6 +68,7 @@ struct ProductIndex: Sendable {
             let name = Self.words(product.name)
             name.forEach { note($0, index, Self.nameWeight) }
             nameTerms.append(Array(Set(name.filter { !Lexicon.matchStopwords.contains($0) }.map(term))))
+            ownTerms.append(Array(Set((name + Self.words(product.brand ?? "")).filter { !Lexicon.matchStopwords.contains($0) }.map(term))))
             heads.append(name.last(where: { !($0.first?.isNumber ?? true) }).map(term) ?? -1)
             Self.words(product.brand ?? "").forEach { note($0, index, Self.brandWeight) }
             Self.words(product.category.displayName).forEach { note($0, index, Self.categoryWeight) }
@@ -86,6 +90,7 @@ struct ProductIndex: Sendable {
         self.defaults = defaults
         self.joinerPhrases = joinerPhrases
         self.nameTerms = nameTerms
+        self.ownTerms = ownTerms
         self.heads = heads
         self.phrases = phrases.mapValues { Array(Set($0)).sorted() }
         postings = best.map { byProduct in

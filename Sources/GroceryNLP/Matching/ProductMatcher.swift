@@ -95,7 +95,21 @@ struct ProductMatcher: Sendable {
     private func stemsSplittingCompounds(_ words: [String]) -> [String] {
         var stems: [String] = []
         stems.reserveCapacity(words.count)
-        for word in words {
+        var skipNext = false
+        for (position, word) in words.enumerated() {
+            if skipNext {
+                skipNext = false
+                continue
+            }
+            // "la croix", "pepper oni": two words the catalog knows as one.
+            if position + 1 < words.count, index.termIDs[Stemmer.stem(word)] == nil || index.termIDs[Stemmer.stem(words[position + 1])] == nil {
+                let joined = Stemmer.stem(word + words[position + 1])
+                if index.termIDs[joined] != nil {
+                    stems.append(joined)
+                    skipNext = true
+                    continue
+                }
+            }
             let stem = Stemmer.stem(word)
             let characters = word.utf8.count >= 6 && index.termIDs[stem] == nil ? Array(word) : []
             guard characters.count >= 6 else {
@@ -157,7 +171,7 @@ struct ProductMatcher: Sendable {
             let tally = tallies[product]
             if let maxPriceCents, index.products[product].priceCents > maxPriceCents { continue }
             if let category = options.category, index.products[product].category != category { continue }
-            if !excluded.isEmpty, index.nameTerms[product].contains(where: excluded.contains) { continue }
+            if !excluded.isEmpty, index.ownTerms[product].contains(where: excluded.contains) { continue }
             var score = tally.score
             if let head, index.heads[product] == head { score += 1.0 }
             if exact.contains(product) { score += 1.5 }
