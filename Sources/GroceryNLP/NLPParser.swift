@@ -61,7 +61,9 @@ public struct NLPParser: Sendable {
             }
             // Search and price answer with a ranked list: the best and up to 7 more.
             if intent == .search || intent == .price { options.limit = 8 }
-            let items = self.items(Array(words[range]), intent: intent, options: options)
+            // "which soda is the cheapest one you sell": the superlative's own words go too.
+            let itemWords = clauses.price == nil ? Array(words[range]) : Clauses.superlativeQuestion(Array(words[range]))
+            let items = self.items(itemWords.isEmpty ? Array(words[range]) : itemWords, intent: intent, options: options)
             return finish(text: text, intent: intent, base: 0.95, items: items, filters: filters)
         }
         // "the cheapest mustard", "what's the priciest honey you have": a price question,

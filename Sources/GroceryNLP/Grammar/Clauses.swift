@@ -94,6 +94,7 @@ struct Clauses: Sendable {
         clauses.readCorrection()
         clauses.readExclusions()
         clauses.dropKeeps()
+        clauses.readClarifiers()
         clauses.dropRemarks(isProduct: isProduct)
         return clauses
     }
@@ -185,15 +186,23 @@ struct Clauses: Sendable {
         for start in tokens.indices.dropFirst() {
             if let previous = found, start < previous.end { continue }  // inside the marker found
             let afterPause = tokens[start - 1].isSeparator || (start + 1 < tokens.count && tokens[start + 1].isSeparator)
+            // Markers in a row ("no wait, make it 2 …") are one correction.
+            func note(_ end: Int) {
+                if let previous = found, tokens[previous.end..<start].allSatisfy(\.isSeparator) {
+                    found = (previous.start, end)
+                } else {
+                    found = (start, end)
+                }
+            }
             if let length = Self.strongCorrection.longestMatch(words, from: start), length > 0 {
-                found = (start, start + length)
+                note(start + length)
             } else if afterPause, let length = Self.weakCorrection.longestMatch(words, from: start), length > 0 {
                 let next = start + length
                 // ", no saltines" excludes; ", no 5" and ", no, 5" correct.
                 if ["no", "nope"].contains(tokens[start].text), length == 1, next < tokens.count, !Self.isQuantityWord(tokens[next]), !tokens[next].isSeparator {
                     continue
                 }
-                found = (start, next)
+                note(next)
             }
         }
         guard let (start, end) = found else { return }
@@ -297,6 +306,26 @@ struct Clauses: Sendable {
             tokens.removeSubrange(start..<end)
             words = self.words
             index = max(start, 1)
+        }
+    }
+
+    private static let kindWords: Set<String> = ["kind", "kinds", "type", "types", "one", "ones", "variety", "version", "sort", "style"]
+
+    /// "coffee, the ground kind", "milk, the organic one": the words describe the item
+    /// before, and go in front of its noun ("ground coffee").
+    private mutating func readClarifiers() {
+        var index = tokens.count - 1
+        while index > 1 {
+            defer { index -= 1 }
+            guard tokens[index].isSeparator else { continue }
+            let end = tokens[(index + 1)...].firstIndex(where: \.isSeparator) ?? tokens.count
+            var part = Array(tokens[(index + 1)..<end])
+            guard part.count >= 2, let last = part.last, Self.kindWords.contains(last.text) else { continue }
+            part.removeLast()
+            if ["the", "a", "an", "that"].contains(part.first?.text ?? "") { part.removeFirst() }
+            guard (1...3).contains(part.count), !tokens[index - 1].isSeparator else { continue }
+            tokens.removeSubrange(index..<end)
+            tokens.insert(contentsOf: part, at: index - 1)
         }
     }
 

@@ -30,7 +30,7 @@ enum Grammar {
     static let itemLeadIns: [Pattern] = [
         Pattern("to|so|that|and|also|then|just|only|but"),
         Pattern("(get|buy|add|grab|order|pick_up|have|purchase|try|include|put|bring)"),
-        Pattern("(some|more|any|another|extra|additional|of|of_the|the|those|these|that|this|my|our)"),
+        Pattern("(some|more|any|another|extra|additional|of|of_the|the|those|these|that|this|my|our|whatever|whichever)"),
     ]
 
     /// Words that only close the items ("… anymore", "… to my cart").
@@ -41,6 +41,9 @@ enum Grammar {
         Pattern("(that|which)? (you|u|ya|yall|you_guys|youve|you_ve|ya_got) (have|got|carry|sell|stock|have_got|have_today|have_in_stock|got_there)?"),
         // What a list or search is of: "the tillamook products", "toothpaste brands"
         Pattern("products|items|brands|options|kinds|varieties|flavors|flavours|selection|choices|stuff|things"),
+        // "whatever apples are cheapest per pound": how the price was said
+        Pattern("(is|are)? (per|a|by_the) (pound|lb|each)"),
+        Pattern("is|are"),
         // A dangling joiner or condition: "steak but", "salmon that's", "oj if it's"
         Pattern("but|and|if|if_its|if_it_is|if_theyre|if_they_are|as_long_as_its|when|that|thats|which|though|tho|that_is"),
     ]

@@ -34,9 +34,14 @@ enum PriceFilter {
         let words = tokens.map(\.text)[...]
         for start in tokens.indices {
             guard let length = before.longestMatch(words, from: start), length > 0 else { continue }
-            let amountIndex = start + length
+            var amountIndex = start + length
+            // "within my $15 budget", "under a $10 limit"
+            if amountIndex + 1 < tokens.count, ["my", "a", "the", "our", "your"].contains(tokens[amountIndex].text), tokens[amountIndex + 1].isMoney {
+                amountIndex += 1
+            }
             guard amountIndex < tokens.count, let amount = amount(tokens, at: amountIndex) else { continue }
             var end = amountIndex + 1
+            if end < tokens.count, ["budget", "limit", "max", "maximum", "cap"].contains(tokens[end].text), tokens[amountIndex].isMoney { end += 1 }
             let hasCurrencyWord = end < tokens.count && currencyWords.contains(tokens[end].text)
             if hasCurrencyWord { end += 1 }
             // "$10 a pound", "$2/lb", "3 dollars each": the price of one, which is what a price is.
@@ -63,8 +68,15 @@ enum PriceFilter {
             return (amount, rest)
         }
         // "$4 or less", "17 dollars tops", "three bucks or less".
-        for index in tokens.indices where tokens[index].isMoney || (amount(tokens, at: index) != nil && index + 1 < tokens.count && currencyWords.contains(tokens[index + 1].text)) {
-            let amountEnd = tokens[index].isMoney ? index + 1 : index + 2
+        // A plain amount with cents ("if it's 4.50 max") is money too.
+        func looksLikeCents(_ token: Token) -> Bool {
+            token.isNumber && token.text.split(separator: ".").last.map { $0.count == 2 && token.text.contains(".") } == true
+        }
+        for index in tokens.indices
+        where tokens[index].isMoney || looksLikeCents(tokens[index])
+            || (amount(tokens, at: index) != nil && index + 1 < tokens.count && currencyWords.contains(tokens[index + 1].text))
+        {
+            let amountEnd = tokens[index].isMoney || looksLikeCents(tokens[index]) ? index + 1 : index + 2
             if let length = after.lazy.compactMap({ $0.longestMatch(words, from: amountEnd) }).first, length > 0,
                 let amount = amount(tokens, at: index),
                 amount.isFinite, amount > 0

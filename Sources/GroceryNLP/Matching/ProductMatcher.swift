@@ -11,6 +11,9 @@ struct ProductMatch: Sendable {
     var headMatched: Bool
     /// How many of the phrase's words the best product does not have.
     var unmatchedWords: Int
+    /// Whether the phrase's head noun is the best product's own head ("milk" → Whole Milk,
+    /// but not "flavored" → Flavored Cheese Puffs' keyword).
+    var namesHead = false
 }
 
 /// Scores catalog products against a phrase: every phrase word found in a product
@@ -218,7 +221,8 @@ struct ProductMatcher: Sendable {
             alternatives: alternatives.map { index.summaries[$0.product] },
             coverage: min(1, tally.matchedWeight / max(possible, 0.0001)),
             headMatched: head != nil && tally.said & headBit != 0,
-            unmatchedWords: stems.count - tally.said.nonzeroBitCount)
+            unmatchedWords: stems.count - tally.said.nonzeroBitCount,
+            namesHead: head != nil && index.heads[top.product] == head)
     }
 
     /// Splits a run of words with no separators into products that each explain all
@@ -230,7 +234,9 @@ struct ProductMatcher: Sendable {
         while start < words.count {
             let end = stride(from: words.count, to: start, by: -1).first { end in
                 guard end - start < words.count, let found = match(Array(words[start..<end]), maxPriceCents: maxPriceCents) else { return false }
-                return found.unmatchedWords == 0
+                // A lone word must be a product's own noun: "milk eggs" splits, "flavored
+                // sparkling water" does not.
+                return found.unmatchedWords == 0 && (found.namesHead || end - start > 1)
             }
             guard let end else { return nil }
             chunks.append(Array(words[start..<end]))
