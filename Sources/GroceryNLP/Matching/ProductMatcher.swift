@@ -93,9 +93,23 @@ struct ProductMatcher: Sendable {
         return [found.best] + found.alternatives
     }
 
-    /// The stems of the words; a word the catalog does not know that is two words it
-    /// knows ("dishsoap", "greenbeans", "hotdogs") gives both.
-    private func stemsSplittingCompounds(_ words: [String]) -> [String] {
+    /// A phrase's words as the index knows them: stems, and each stem's vocabulary term
+    /// with its weight before the head bonus (nil when the catalog has no such word).
+    private struct Prepared {
+        var stems: [String] = []
+        var terms: [Term?] = []
+
+        static func + (lhs: Prepared, rhs: Prepared) -> Prepared {
+            Prepared(stems: lhs.stems + rhs.stems, terms: lhs.terms + rhs.terms)
+        }
+    }
+
+    /// The stems of the words, resolved; a word the catalog does not know that is two
+    /// words it knows ("dishsoap", "greenbeans", "hotdogs") gives both, and two words it
+    /// knows as one ("la croix") give that one.
+    private func prepare(_ words: [String]) -> Prepared {
+        let words = words.filter { !Lexicon.matchStopwords.contains($0) }
+        let plain = words.map(Stemmer.stem)
         var stems: [String] = []
         stems.reserveCapacity(words.count)
         var skipNext = false
@@ -104,8 +118,8 @@ struct ProductMatcher: Sendable {
                 skipNext = false
                 continue
             }
-            // "la croix", "pepper oni": two words the catalog knows as one.
-            if position + 1 < words.count, index.termIDs[Stemmer.stem(word)] == nil || index.termIDs[Stemmer.stem(words[position + 1])] == nil {
+            let stem = plain[position]
+            if position + 1 < words.count, index.termIDs[stem] == nil || index.termIDs[plain[position + 1]] == nil {
                 let joined = Stemmer.stem(word + words[position + 1])
                 if index.termIDs[joined] != nil {
                     stems.append(joined)
@@ -113,7 +127,6 @@ struct ProductMatcher: Sendable {
                     continue
                 }
             }
-            let stem = Stemmer.stem(word)
             let characters = word.utf8.count >= 6 && index.termIDs[stem] == nil ? Array(word) : []
             guard characters.count >= 6 else {
                 stems.append(stem)
@@ -125,16 +138,22 @@ struct ProductMatcher: Sendable {
             }.first
             stems += split ?? [stem]
         }
-        return stems
+        stems = Array(stems.prefix(64))
+        return Prepared(stems: stems, terms: stems.map(resolve))
     }
 
     private func rank(_ words: [String], _ options: Options) -> ProductMatch? {
+        rank(prepare(words), options)
+    }
+
+    private func rank(_ prepared: Prepared, _ options: Options) -> ProductMatch? {
         let (maxPriceCents, limit) = (options.maxPriceCents, options.limit)
-        let stems = Array(stemsSplittingCompounds(words.filter { !Lexicon.matchStopwords.contains($0) }).prefix(64))
+        let stems = prepared.stems
         // A number alone ("what's 17 times 23") names no product, whatever sizes hold it.
         guard stems.contains(where: { Double($0) == nil }) else { return nil }
-        let resolved = stems.enumerated().map { position, stem in
-            resolve(stem, isHead: position == stems.count - 1)
+        // The head noun (the last word) counts half again.
+        let resolved = prepared.terms.enumerated().map { position, term in
+            term.map { Term(id: $0.id, weight: $0.weight * (position == stems.count - 1 ? 1.5 : 1)) }
         }
         guard resolved.contains(where: { $0 != nil }) else { return nil }
         let possible = stems.enumerated().reduce(0.0) { total, entry in
@@ -229,11 +248,15 @@ struct ProductMatcher: Sendable {
     /// their words ("milk eggs" → "milk", "eggs"); nil when no such split exists.
     func split(_ words: [String], maxPriceCents: Int?) -> [[String]]? {
         guard (2...6).contains(words.count) else { return nil }
+        // Each word is stemmed and spelt-checked once, not once per candidate chunk.
+        let perWord = words.map { prepare([$0]) }
         var chunks: [[String]] = []
         var start = 0
         while start < words.count {
             let end = stride(from: words.count, to: start, by: -1).first { end in
-                guard end - start < words.count, let found = match(Array(words[start..<end]), maxPriceCents: maxPriceCents) else { return false }
+                guard end - start < words.count,
+                    let found = rank(perWord[start..<end].reduce(Prepared(), +), Options(maxPriceCents: maxPriceCents))
+                else { return false }
                 // A lone word must be a product's own noun: "milk eggs" splits, "flavored
                 // sparkling water" does not.
                 return found.unmatchedWords == 0 && (found.namesHead || end - start > 1)
@@ -245,12 +268,12 @@ struct ProductMatcher: Sendable {
         return chunks
     }
 
-    private func resolve(_ stem: String, isHead: Bool) -> Term? {
-        let headFactor = isHead ? 1.5 : 1
-        if let id = index.termIDs[stem] { return Term(id: id, weight: index.idf[id] * headFactor) }
+    /// The vocabulary term of a stem, or of its nearest spelling (worth a little less).
+    private func resolve(_ stem: String) -> Term? {
+        if let id = index.termIDs[stem] { return Term(id: id, weight: index.idf[id]) }
         guard let correction = index.fuzzy.corrections(of: stem).first, let id = index.termIDs[correction.word] else {
             return nil
         }
-        return Term(id: id, weight: index.idf[id] * headFactor * 0.8)
+        return Term(id: id, weight: index.idf[id] * 0.8)
     }
 }
