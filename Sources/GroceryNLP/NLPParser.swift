@@ -35,7 +35,7 @@ public struct NLPParser: Sendable {
 
         let (maxPrice, tokens) = PriceFilter.extract(Tokenizer.tokenize(text))
         let filters = NLPFilters(maxPrice: maxPrice)
-        let cleaned = Utterance.clean(SizeWords.mark(Self.onlyAsUpdate(tokens)))
+        let cleaned = Utterance.clean(SizeWords.mark(Self.oneMoreOrLess(Self.onlyAsUpdate(tokens))))
         let clauses = Clauses.read(cleaned) { words in
             matcher.match(words, maxPriceCents: nil).map { $0.headMatched && $0.coverage >= 0.5 } ?? false
         }
@@ -112,6 +112,21 @@ public struct NLPParser: Sendable {
         var coverage: Double
         var headMatched: Bool
         var product: ProductSummary? { item.product }
+    }
+
+    /// "one less cucumber", "one more avocado": read as "remove 1 cucumber", "add 1 avocado",
+    /// so the count is said.
+    private static func oneMoreOrLess(_ tokens: [Token]) -> [Token] {
+        guard tokens.count >= 3, ["one", "1", "another", "a"].contains(tokens[0].text) else { return tokens }
+        let verb: String
+        if tokens[1].text == "more", tokens[0].text != "a" {
+            verb = "add"
+        } else if ["less", "fewer"].contains(tokens[1].text), tokens[0].text != "another" {
+            verb = "remove"
+        } else {
+            return tokens
+        }
+        return [Token(text: verb), Token(text: "1", number: 1)] + tokens[2...]
     }
 
     /// "just 3 peppers", "only 2 please": a new total, said before "just" is dropped as a
@@ -211,6 +226,7 @@ public struct NLPParser: Sendable {
         let item = NLPItem(
             phrase: words.joined(separator: " "),
             quantity: quantity,
+            quantitySaid: value != nil,
             unit: unit ?? .each,
             product: match?.best,
             alternatives: match?.alternatives ?? [])

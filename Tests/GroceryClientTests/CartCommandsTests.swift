@@ -30,13 +30,15 @@ struct CartCommandsTests {
         #expect(command == CartCommand(id: "q:0", action: .add, productId: product.id, quantity: quantity, unit: cartUnit))
     }
 
-    @Test("'remove the apples' takes the whole line; 'take 2 apples out' takes two pieces")
+    @Test("'remove the apples' takes the whole line; 'take 1 of the apples out' and 'remove 2 apples' take pieces")
     func removes() {
-        func remove(_ quantity: Double) -> CartCommand? {
-            let item = NLPItem(phrase: "apples", quantity: quantity, unit: .each, product: Self.apples)
+        func remove(_ quantity: Double, said: Bool) -> CartCommand? {
+            let item = NLPItem(phrase: "apples", quantity: quantity, quantitySaid: said, unit: .each, product: Self.apples)
             return CartCommands.derive(queryID: "q", result: NLPResult(text: "", intent: .remove, confidence: 1, items: [item])).commands.first
         }
-        #expect(remove(1) == CartCommand(id: "q:0", action: .remove, productId: "apple-gala"))
-        #expect(remove(2) == CartCommand(id: "q:0", action: .remove, productId: "apple-gala", quantity: 2, unit: .each))
+        #expect(remove(1, said: false) == CartCommand(id: "q:0", action: .remove, productId: "apple-gala"))
+        #expect(remove(1, said: true) == CartCommand(id: "q:0", action: .remove, productId: "apple-gala", quantity: 1, unit: .each))
+        // A result from a server that does not say whether it was said: 2 was.
+        #expect(remove(2, said: false) == CartCommand(id: "q:0", action: .remove, productId: "apple-gala", quantity: 2, unit: .each))
     }
 }

@@ -21,8 +21,9 @@ enum CartCommands {
                     continue
                 }
                 let action: CartCommand.Action = result.intent == .add ? .add : result.intent == .remove ? .remove : .update
-                // "remove the milk" takes the whole line; "remove 2 apples" takes two.
-                let wholeLine = action == .remove && item.quantity == 1 && item.unit == .each
+                // "remove the milk" takes the whole line; "remove 2 apples" and "take 1 of
+                // the apples out" take that many.
+                let wholeLine = action == .remove && !item.quantitySaid && item.quantity == 1 && item.unit == .each
                 let (quantity, unit) = wholeLine ? (nil, nil) : cartQuantity(item)
                 commands.append(CartCommand(id: "\(queryID):\(index)", action: action, productId: product.id, quantity: quantity, unit: unit))
             }

@@ -29,12 +29,9 @@ enum IntentRules {
         IntentRule(.remove, start: "(take|put|pull|get|move)", end: "(out_of|off_of|off|from) (my|the|our) (cart|basket|trolley|list|order)", rest: .nonEmpty),
     ]
 
-    /// Adds whose verb alone would mean remove ("toss in the pasta sauce" is not "toss"),
-    /// and "one more" / "one less".
+    /// Adds whose verb alone would mean remove ("toss in the pasta sauce" is not "toss").
     static let earlyAdd: [IntentRule] = [
         IntentRule(.add, start: "(toss|throw|chuck|pop|stick|drop|slip|tuck) (in|into|on|onto)", rest: .nonEmpty),
-        IntentRule(.add, start: "(one|1|another) more", rest: .nonEmpty),
-        IntentRule(.remove, start: "(one|1|a) (less|fewer)", rest: .nonEmpty),
     ]
 
     /// A verb with nothing after it ("add"): the intent is clear, the item is missing.

@@ -175,6 +175,7 @@ extension NLPItem {
         json.object { json in
             json.field("phrase", phrase)
             json.field("quantity", quantity)
+            if quantitySaid { json.field("quantitySaid", true) }
             json.field("unit", unit.rawValue)
             json.key("product")
             if let product { product.write(to: &json) } else { json.null() }
