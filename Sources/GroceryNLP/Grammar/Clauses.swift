@@ -58,22 +58,23 @@ struct Clauses: Sendable {
     /// bakery", "which produce item is cheapest"): any product there will do.
     var scopeOnly = false
 
-    private static let superlativeLead = "(the|a|an|your|which|which_one|which_ones|which_one_is|which_is|whichever|whichever_one|whichever_ones|whichever_one_is|whichever_is|whatever|whatevers|whatever_is|whatever_one_is)?"
+    private static let superlativeLead = "(the|a|an|your|has_the|with_the|that_has_the|that_have_the|have_the|having_the|at_the|which|which_one|which_ones|which_one_is|which_is|whichever|whichever_one|whichever_ones|whichever_one_is|whichever_is|whatever|whatevers|whatever_is|whatever_one_is)?"
     private static let lowest = Pattern(
-        superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest)")
+        superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest|lowest_price_tag|smallest_price)")
     private static let highest = Pattern(
-        superlativeLead + " (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most)")
+        superlativeLead + " (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most|highest_price|highest_cost|biggest_price|highest_price_tag)")
     /// Correction markers that mean it wherever they are.
     private static let strongCorrection = Pattern(
         "(no|oh|oops|sorry|wait|um|uh)? (no_wait|wait_no|no_make_that|no_make_it|make_that|i_mean|i_meant|scratch_that|or_rather|actually_make_that|actually_make_it|actually_no|correction|change_that_to|i_said|not_that)")
     /// Markers that correct only right after a pause (a comma, "..."): "cheese, sorry, brie".
     private static let weakCorrection = Pattern("(no|nope|wait|sorry|actually|oops|rather|make_it|i_mean_like)")
     private static let correctionLead = Pattern("(make_that|make_it|it_should_be|its|to|like|uh|um|a|just)")
-    private static let exclusion = Pattern("(but|and)? (not|no|except|except_for|other_than|anything_but|but_not|excluding|minus_the|skip_the|hold_the)")
+    private static let exclusion = Pattern("(but|and|just|though|only)? (not|no|except|except_for|other_than|anything_but|but_not|excluding|minus_the|skip_the|hold_the|nothing_with|none_of_the)")
     /// Words a remark after a comma begins with ("we have plenty", "almost out lol").
     private static let remarkStarts: Set<String> = [
         "we", "i", "ive", "weve", "im", "were", "theyre", "its", "thats", "theres", "there", "you", "they", "he", "she", "it", "that",
         "this", "our", "my", "id", "wed", "ill", "almost", "nearly", "running", "lol", "haha", "because", "since", "cause", "cuz", "for",
+        "making", "cooking", "baking", "grilling", "hosting", "having", "doing", "throwing", "feeding",
     ]
     /// Who a remark is about ("the kids love em").
     private static let people: Set<String> = ["kids", "kid", "children", "family", "wife", "husband", "hubby", "boys", "girls", "guests", "baby", "dog", "cat"]
@@ -154,7 +155,11 @@ struct Clauses: Sendable {
             scope = .aisle(aisle)
         }
         let named = tokens.filter { !$0.isSeparator && !Self.scopeFiller.contains($0.text) }.map(\.text)
-        if scope == nil, named.count == 1, let aisle = Self.aisles[named[0]], tokens.count > 1 {
+        let words = tokens.map(\.text)
+        if scope == nil, named.isEmpty, let care = words.firstIndex(of: "care"), care > 0, words[care - 1] == "personal" {
+            scope = .aisle(.personalCare)  // "the most expensive personal care item"
+            scopeOnly = true
+        } else if scope == nil, named.count == 1, let aisle = Self.aisles[named[0]], tokens.count > 1 {
             scope = .aisle(aisle)  // "which produce item"
             scopeOnly = true
         } else if scope != nil {
@@ -276,6 +281,10 @@ struct Clauses: Sendable {
             let afterPause = tokens[index - 1].isSeparator
             // A bare "not"/"no" excludes only after a pause or "but"; "no more" is not a product.
             let bare = marker == ["no"] || marker == ["not"] || marker == ["and", "no"] || marker == ["and", "not"]
+            // "the regular ones not organic", "the 80/20 not the lean stuff": a describing
+            // word or "the" after it is as clear as a pause.
+            let described = Self.kindWords.contains(tokens[index - 1].text) || tokens[index - 1].isSize
+                || (index + length < tokens.count && ["the", "those", "that", "any"].contains(tokens[index + length].text) && marker.last == "not")
             var end = index + length
             // "I want 2 rotisserie chickens, not 1": the count said is the new total, as
             // with "… instead".
@@ -286,7 +295,7 @@ struct Clauses: Sendable {
                 words = self.words
                 continue
             }
-            guard end < tokens.count, !bare || afterPause, !["more", "longer", "thanks", "thank", "need", "needed"].contains(tokens[end].text),
+            guard end < tokens.count, !bare || afterPause || described, !["more", "longer", "thanks", "thank", "need", "needed"].contains(tokens[end].text),
                 !Self.isQuantityWord(tokens[end])
             else {
                 index += 1

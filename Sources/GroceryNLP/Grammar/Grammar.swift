@@ -19,7 +19,9 @@ enum Grammar {
 
     /// Dropped from the end of a query, repeatedly ("… right now thanks").
     static let trailingFillers: [Pattern] = [
-        Pattern("now|asap|today|tonight|ok|okay|thanks|thank_you|thx|again|quickly|real_quick|if_possible|if_you_can|right_now|for_me|for_us|as_soon_as_possible|while_youre_at_it|yeah|then|mate|buddy|bro|is_fine|is_good|will_do|is_enough|is_plenty|should_do|is_ok|is_okay|is_all|please|through"),
+        Pattern("now|asap|today|tonight|ok|okay|thanks|thank_you|thx|again|quickly|real_quick|if_possible|if_you_can|right_now|for_me|for_us|as_soon_as_possible|while_youre_at_it|yeah|then|mate|buddy|bro|is_fine|is_good|will_do|is_enough|is_plenty|should_do|is_ok|is_okay|is_all|please|through|rn|atm|pls|plz|lol"),
+        // "lemme see my order before i pay": what comes after is not part of the request
+        Pattern("(before|so|then|and_then|after) (i|we) (pay|check_out|checkout|go|leave|order)"),
     ]
 
     /// "(to|from|in) my cart" and friends.

@@ -13,6 +13,7 @@ enum IntentRules {
         // Instructions to the assistant itself, and shop questions it cannot answer.
         IntentRule(.unknown, start: "(you_are_now|youre_now|you_are_in|act_as|pretend|pretend_to_be|ignore|disregard|forget_your|forget_all|system_prompt|admin_mode|developer_mode|jailbreak|enter_admin|enable_admin|new_instructions)", rest: .any),
         IntentRule(.unknown, start: "(set|change|make) (every|all|all_the) (price|prices)", rest: .any),
+        IntentRule(.unknown, start: "(how_many_calories|calories_in|calories|nutrition|nutritional|how_healthy|is_it_healthy|recipe|recipes|recipe_for|how_do_i_cook|how_to_cook|how_to_make|how_do_i_make|how_long_to|set_a_timer|set_an_alarm|set_timer|timer|alarm)", rest: .any),
         IntentRule(.unknown, start: "(whats|what_is) (the)? (meaning_of_life|meaning_of|point_of|capital_of|weather|time|date|news|score|stock_price)", rest: .any),
         IntentRule(.unknown, start: "(how|when|where|can|could) (do|can|could|will|is|are)? (i|we|you)? (get|request|ask_for|make|track|return|cancel_my_subscription)? (a|my|an)? (refund|return|exchange|delivery|deliveries|pickup_time|store_hours|opening_hours|hours|order_status|tracking|subscription|membership|account|password)", rest: .any),
         IntentRule(.unknown, start: "(do|does) (you|u|walmart|the_store) (deliver|do_delivery|ship|open|close|take|accept) ", rest: .any),
@@ -85,6 +86,7 @@ enum IntentRules {
         IntentRule(.checkout, start: "ring (up|out) (the|my|our)? (total|order|cart|everything|purchase|groceries)", rest: .any),
         IntentRule(.checkout, start: "(can|could|may) (i|we) (get|have|see|pay) (the|my|our)? (bill|check|receipt|tab)", rest: .empty),
         IntentRule(.checkout, start: "(im|i_am|were|we_are) (ready|good) (to|2) (go|leave|pay|check_out|checkout)", rest: .any),
+        IntentRule(.checkout, start: "(lets|let_us|i_want_to|i_wanna|time_to|ready_to)? (pay|checkout|check_out|pay_up) (and|then|so_i_can|so_we_can)? (go|leave|get_outta_here|get_out_of_here|get_going|be_done|be_on_my_way|head_out|get_home)", rest: .any),
         IntentRule(.checkout, start: "(chekout|checkuot|chckout|checout|chekcout|cheackout|checkoutt|chkout|chk_out)", rest: .empty),
         IntentRule(.checkout, start: "(complete|finish|finalize|make) (the|my)? (purchase|payment|sale)", rest: .empty),
         IntentRule(.checkout, start: "(send|put|push|place|submit) (my|the|this|our)? (order|cart|purchase) (through|in|off)", rest: .empty),
@@ -100,7 +102,8 @@ enum IntentRules {
         IntentRule(.cart, start: "what (am|are) (i|we) (buying|getting|ordering)", rest: .any),
         IntentRule(.cart, start: "(whats|what_is|hows) (the|my|our)? (damage|tab|bill|total|running_total|tally) (so_far|now|at|looking)?", rest: .empty),
         IntentRule(.cart, start: "how much (am|are|have) (i|we) (spending|paying|at|spent|up_to) (so_far|now|in_total)?", rest: .empty),
-        IntentRule(.cart, start: "how much (is|will|would|does) (all|all_of|everything) (this|that|it)? (gonna|going_to|going)? (cost|be|come_to|run|total) (me|us)? (so_far|in_total|altogether)?", rest: .empty),
+        IntentRule(.cart, start: "how much (is|will|would|does|s) (all|all_of|everything) (this|that|it)? (gonna|going_to|going)? (cost|be|come_to|coming_to|comes_to|coming_out_to|run|total|add_up_to|adding_up_to) (me|us)? (so_far|in_total|altogether)?", rest: .empty),
+        IntentRule(.cart, start: "(whatve|what_have|what_did|whatd) (i|we) (got|get|added|picked|put_in|ordered) (so_far|already|in_there|in_here|in_the_cart|in_my_cart)?", rest: .empty),
         IntentRule(.cart, start: "(read|read_back|read_out|run_through|go_over|go_through) (me|us)? (back)? (my|the|our) (order|cart|list|basket|items) (back)? (so_far|again)?", rest: .empty),
         IntentRule(.cart, start: "(list|show|tell_me|show_me|read|remind_me|recap) (me|us)? (what|everything) (i|we|ive|weve|i_have|we_have|im|were) (have|got|have_got|added|picked|put_in|getting|buying)? (so_far|already|in_there|in_the_cart|in_my_cart)?", rest: .empty),
         IntentRule(.cart, start: "how much (is|does|do|will|would) (my|the|our|this) (shopping)? (cart|total|order|basket|bill|stuff|groceries|subtotal|purchase|trolley) (cost|come_to|come_out_to|be|total|add_up_to|run|cost_me)?", rest: .empty),
@@ -114,7 +117,7 @@ enum IntentRules {
 
     static let update: [IntentRule] = [
         IntentRule(.update, start: "(change|set|update|adjust|modify|edit|correct|fix|changing|setting|updating|alter|amend) (the)? (quantity|amount|number|count|qty|number_of)? (of|for|on)?", rest: .nonEmpty),
-        IntentRule(.update, start: "(make|increase|decrease|reduce|raise|lower|bump|bump_up|up|cut|bring|take|drop|trim|boost|double|change|switch|turn|go) (the)? (quantity|amount|number|count|qty)? (of|for|on)? (it|that|them|those|this|these)?", rest: .nonEmpty, needsQuantity: true),
+        IntentRule(.update, start: "(make|increase|decrease|reduce|raise|lower|bump|bump_up|up|cut|bring|take|trim|boost|double|change|switch|turn|go) (the)? (quantity|amount|number|count|qty)? (of|for|on)? (it|that|them|those|this|these)?", rest: .nonEmpty, needsQuantity: true),
         IntentRule(.update, start: "(i|we) (only|actually|really)? (need|want|want_to_have) (only|just)?", end: "(instead|in_total|altogether|all_together)", rest: .nonEmpty),
         IntentRule(.update, start: "(i|we)? (only|just) (need|want|get|take)", rest: .nonEmpty, needsQuantity: true),
         IntentRule(.update, start: "(knock|bump|cut|bring|turn|scale|dial|pare|trim|push|ramp)", rest: .nonEmpty, needsQuantity: true),
@@ -140,6 +143,7 @@ enum IntentRules {
     ]
 
     static let price: [IntentRule] = [
+        IntentRule(.price, start: "(wondering|curious|i_wonder|i_was_wondering|just_wondering|curious_about) (what|how_much)", end: "(costs|cost|is|are|runs|goes_for|sells_for)", rest: .nonEmpty),
         IntentRule(.price, start: "how much (is|are|does|do|for|would|will|did|was|were|costs|cost|to_buy|is_it_for|are_they|is_a|is_an|for_a|for_an|for_the|for_some|money_for|money_is|money_are)?", end: "(cost|costs|run|be|go_for|sell_for|cost_me|go|sell|run_me|retail_for|cost_now|cost_today|currently|for|set_me_back|set_us_back|run_us|cost_us)?", rest: .nonEmpty),
         IntentRule(.price, start: "(whats|what_is|what_are|what_s|tell_me|give_me|show_me|check|get|find|find_me|look_up|lookup|need|i_need|i_want|can_i_get|can_you_check|do_you_know|know) (the)? (current)? (price|prices|cost|costs|pricing|price_check|pricetag|price_tag|unit_price) (of|for|on)?", rest: .nonEmpty),
         IntentRule(.price, start: "what (are|do|is) (you|yall|you_guys|they|the_store) (charging|asking|selling|getting|want) (for|on)?", end: "(these_days|now|today|right_now|at_the_moment)?", rest: .nonEmpty),
@@ -148,6 +152,10 @@ enum IntentRules {
         IntentRule(.price, start: "what (do|does|will|would|did|is|are|might|could)", end: "(cost|costs|run|go_for|sell_for|cost_me|retail_for|priced_at|going_for|selling_for|run_me|set_me_back|cost_us|run_us|be)", rest: .nonEmpty),
         IntentRule(.price, end: "(price|prices|cost|costs|pricing|price_check|price_please|price_today|price_now|prices_today|cost_today)", rest: .nonEmpty),
         IntentRule(.price, start: "how (expensive|pricey|cheap|costly|much_money) (is|are|would_be|will_be)?", rest: .nonEmpty),
+        IntentRule(.price, start: "(whats|what_is|what_s) the (damage|price_tag|tab|cost) (on|for|of)", rest: .nonEmpty),
+        IntentRule(.price, start: "what (do|does|would|will) (you|u|yall|it|they) (charge|want|ask|cost) (for|on)?", rest: .nonEmpty),
+        IntentRule(.price, start: "(would|will|does|is|could) (it)? (break_the_bank|cost_a_fortune|cost_a_lot|be_expensive|be_pricey) (to_get|to_buy|for|if_i_got|if_i_bought)?", rest: .nonEmpty),
+        IntentRule(.price, start: "(is|are)", end: "(pricey|expensive|cheap|costly|affordable|overpriced|on_the_pricey_side|worth_it) (here|today|now|these_days|at_walmart)?", rest: .nonEmpty),
         IntentRule(.price, start: "(is|are)", end: "(expensive|cheap|pricey|affordable|costly)", rest: .nonEmpty),
         IntentRule(.price, start: "(whats|what_is|what_are) (the)? (going_rate|rate) (for|on)?", rest: .nonEmpty),
     ]

@@ -8,6 +8,7 @@ enum SizeWords {
     /// Measures a package is sized in, spelt as the catalog's sizes spell them.
     private static let measures: [QuantityUnit: String] = [
         .oz: "oz", .lb: "lb", .liter: "l", .ml: "ml", .gallon: "gal", .g: "g", .kg: "kg", .quart: "qt", .pint: "pt", .each: "ct",
+        .pack: "pack",
     ]
     private static let articles: Set<String> = ["a", "an", "the", "that", "this"]
 
@@ -21,11 +22,20 @@ enum SizeWords {
                 tokens[next].isSize = true
                 continue
             }
-            // "a 2 liter …", "the 18 count", "the half gallon": not "the 2 lbs of beef".
+            // "12-pack" (the tokenizer saw the hyphen): its unit is part of the size.
+            if tokens[index].isSize, tokens[index].number != nil, let unit = Lexicon.units[tokens[next].text], let spelling = measures[unit] {
+                tokens[next] = Token(text: spelling)
+                tokens[next].isSize = true
+                continue
+            }
+            // "a 2 liter …", "the 18 count", "the half gallon (of 2%)": not "the 2 lbs of
+            // beef", not "a 12 pack of cola" (a pack of them).
+            let halfGallonOf = tokens[index].text == "the" && tokens[next].text == "half"
             guard articles.contains(tokens[index].text), next + 1 < tokens.count,
                 tokens[next].isNumber || tokens[next].text == "half",
                 let unit = Lexicon.units[tokens[next + 1].text], let spelling = measures[unit],
-                next + 2 == tokens.count || !["of", "x"].contains(tokens[next + 2].text)
+                next + 2 == tokens.count || !["of", "x"].contains(tokens[next + 2].text) || halfGallonOf,
+                unit != .pack || next + 2 == tokens.count || tokens[next + 2].text != "of"
             else { continue }
             // "the 18 count" closing a phrase, or a size followed by what it is.
             guard index > 0 || next + 2 < tokens.count else { continue }

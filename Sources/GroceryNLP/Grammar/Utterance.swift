@@ -6,8 +6,12 @@ enum Utterance {
         if let instead = tokens.firstIndex(where: { $0.text == "instead" || $0.text == "rather" }),
             instead + 1 < tokens.count, ["of", "than"].contains(tokens[instead + 1].text)
         {
-            tokens.removeSubrange(instead + 1..<tokens.count)
-            tokens[instead] = Token(text: "instead")
+            // "5 instead of 3" is a new total; "fuji apples instead of the gala" is a choice:
+            // what is wanted stays, what it replaces goes.
+            let replaced = tokens[(instead + 2)...].first { !["the", "a", "an", "my", "those", "that"].contains($0.text) }
+            let isCount = replaced.map { $0.isNumber || Lexicon.numberWords[$0.text] != nil } ?? true
+            tokens.removeSubrange((isCount ? instead + 1 : instead)..<tokens.count)
+            if isCount { tokens[instead] = Token(text: "instead") }
         }
         var changed = true
         while changed {

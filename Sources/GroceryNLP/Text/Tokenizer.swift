@@ -40,6 +40,10 @@ enum Tokenizer {
                 moneyPending = true
             case _ where (scalar == "-" || scalar == "+") && isDigit(next) && isMantissa(word):
                 append(scalar, to: &word)  // "1e-400": one number, never "1e" and "400"
+            case "-" where isDigit(previous) && next.map(isWordScalar) == true && !isDigit(next):
+                // "12-pack", "2-liter": a size, never a count
+                flush()
+                if tokens.last?.isNumber == true { tokens[tokens.count - 1].isSize = true }
             case "-" where word.isEmpty && isDigit(next) && !isWordScalar(previous ?? " "):
                 negativePending = true
             case "." where Lexicon.units[String(decoding: word, as: UTF8.self)] != nil || word == Array("vs".utf8):
@@ -141,6 +145,11 @@ enum Tokenizer {
         }
         if let value = number(word) {
             tokens.append(Token(text: (negative ? "-" : "") + word, number: negative ? -value : value, isMoney: money))
+            return
+        }
+        // "2 percent milk" is "2%" milk
+        if ["percent", "pct", "per_cent"].contains(word), let last = tokens.last, last.isNumber, !last.isMoney {
+            tokens[tokens.count - 1] = Token(text: last.text + "%")
             return
         }
         // "x6" → "x" "6"
