@@ -192,16 +192,20 @@ public struct NLPParser: Sendable {
         }
         return segmenter.split(tokens, splitAtNumbers: intent != .update).flatMap { segment -> [ParsedItem] in
             let said = intent == .update ? UpdateQuantity.parse(segment.tokens) : segment.said
-            var words = said.words.map(\.text)
+            // Size words go first, so the head noun is the product's, not the size's ("dr
+            // pepper 12-pack" is matched as "12 pack dr pepper").
+            var words = (said.words.filter(\.isSize) + said.words.filter { !$0.isSize }).map(\.text)
             var match = matcher.match(words, options: options)
             // "6 limes for margaritas tonight": a purpose after the item, when the item
             // alone is fully explained.
+            let hasSize = said.words.contains(where: \.isSize)
             if let found = match, found.unmatchedWords > 0, let purpose = words.indices.dropFirst().first(where: { ["for", "because", "since"].contains(words[$0]) }),
                 let item = matcher.match(Array(words[..<purpose]), options: options), item.unmatchedWords == 0, item.headMatched
             {
                 (words, match) = (Array(words[..<purpose]), item)
             }
-            if let match, match.unmatchedWords > 0, let chunks = matcher.split(words, maxPriceCents: maxPriceCents) {
+            // A size said with the product ("dr pepper 12-pack") is one item, whatever it leaves unexplained.
+            if let match, match.unmatchedWords > 0, !hasSize, let chunks = matcher.split(words, maxPriceCents: maxPriceCents) {
                 // "milk eggs": the quantity said belongs to the first product.
                 return chunks.enumerated().map { position, chunk in
                     let first = position == 0

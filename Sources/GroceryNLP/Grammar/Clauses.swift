@@ -234,17 +234,20 @@ struct Clauses: Sendable {
         let lastItemStart = before.indices.last { $0 >= itemStart && (before[$0].isSeparator || Grammar.joiners.contains(before[$0].text)) }
             .map { $0 + 1 } ?? itemStart
         var replacement = after
+        // "red peppers -- no, green ones": the new words describe the same thing.
+        if after.count >= 2, let last = after.last, Self.kindWords.contains(last.text), let head = before.last, !head.isSeparator {
+            replacement = after.dropLast() + [head]
+        }
         // "add 2 cheddar, actually make that mozzarella": the quantity stays, and its unit
-        // ("1 gallon of 2%… oops, whole milk").
-        if !after.contains(where: Self.isQuantityWord), lastItemStart < before.count, Self.isQuantityWord(before[lastItemStart]) {
-            var said = [before[lastItemStart]]
-            var next = lastItemStart + 1
-            if next < before.count, Lexicon.units[before[next].text] != nil, Lexicon.units[after.first?.text ?? ""] == nil {
-                said.append(before[next])
-                next += 1
-                if next < before.count, before[next].text == "of" { said.append(before[next]) }
-            }
-            replacement.insert(contentsOf: said, at: 0)
+        // ("1 gallon of 2%… oops, whole milk", "a couple red peppers").
+        let item = Array(before[lastItemStart...])
+        let said = QuantityParser.parse(item)
+        let quantityLength = item.count - said.words.count
+        if !after.contains(where: Self.isQuantityWord), said.value != nil, quantityLength > 0, item.suffix(said.words.count).elementsEqual(said.words) {
+            var kept = Array(item.prefix(quantityLength))
+            // A unit the correction says itself replaces the one before.
+            if Lexicon.units[after.first?.text ?? ""] != nil { kept = kept.filter { Lexicon.units[$0.text] == nil && $0.text != "of" } }
+            replacement.insert(contentsOf: kept, at: 0)
         }
         tokens = Array(before[..<lastItemStart]) + replacement
     }
