@@ -47,6 +47,14 @@ public struct NLPParser: Sendable {
         var options = ProductMatcher.Options(maxPriceCents: maxPrice.flatMap { Money.cents(dollars: $0) }, excluded: clauses.excluded, price: clauses.price)
         if case .aisle(let aisle) = clauses.scope { options.category = aisle }
         options.anyInScope = clauses.scopeOnly
+        // "what've you got under 2 bucks in snacks", "show me stuff in the frozen aisle": the
+        // aisle (or store), cheapest first.
+        if clauses.scopeOnly, clauses.price == nil, Grammar.rules.firstMatch(words).map({ ![.checkout, .clear, .help].contains($0.0.intent) }) ?? true {
+            let match = matcher.extreme(.lowest, in: options.category, maxPriceCents: options.maxPriceCents, limit: 8)
+            let phrase = options.category.map { $0.displayName.lowercased() } ?? "store"
+            let items = [item([phrase], value: nil, unit: nil, match: match)]
+            return finish(text: text, intent: .search, base: 0.85, items: items, filters: filters)
+        }
         if let (rule, found) = Grammar.rules.firstMatch(words) {
             let intent = rule.intent
             var range = found

@@ -56,6 +56,8 @@ struct ClauseTests {
         .init(text: "what's the cheapest thing in the frozen aisle", intent: .search, items: [(["frozen-mixed-vegetables", "frozen-sweet-peas", "frozen-sweet-corn", "frozen-cut-green-beans"], 1)]),
         .init(text: "priciest item in the store?", intent: .search, items: [(["dog-food-blue-buffalo"], 1)]),
         .init(text: "which pet item costs the most", intent: .search, items: [(["dog-food-blue-buffalo"], 1)]),
+        // Without a superlative, an aisle alone is a list of it, cheapest first.
+        .init(text: "what do you have in the bakery under $3", intent: .search, items: [(["buns-hamburger-8ct", "buns-hot-dog-8ct"], 1)]),
     ]
 
     /// A size said with an article is the package, not how many; lean/fat is the percentage.

@@ -56,12 +56,20 @@ struct EvaluationTests {
         #expect(Self.score(set) >= 0.95, "\(Self.score(set))")
     }
 
+    /// Written last, tuned on in one pass; its floor is where that pass ended.
+    @Test("the fourth tuning set (180 lines, another author) scores at least 94 %")
+    func tuning4() {
+        let set = Self.load("tuning4")
+        #expect(set.count == 180)
+        #expect(Self.score(set) >= 0.94, "\(Self.score(set))")
+    }
+
     /// A floor against regressions, at the score measured when it was set; the target is
     /// 95 % (issue 14), not reached yet.
-    @Test("the held-out set (200 lines) scores at least 90 %")
+    @Test("the held-out set (200 lines) scores at least 93 %")
     func heldOut() {
         let set = Self.load("heldout")
         #expect(set.count == 200)
-        #expect(Self.score(set) >= 0.90, "\(Self.score(set))")
+        #expect(Self.score(set) >= 0.93, "\(Self.score(set))")
     }
 }

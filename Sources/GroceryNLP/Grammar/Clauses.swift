@@ -91,7 +91,7 @@ struct Clauses: Sendable {
     static func read(_ input: [Token], isProduct: ([String]) -> Bool) -> Clauses {
         var clauses = Clauses(tokens: input)
         clauses.readPricePreference()
-        if clauses.price != nil { clauses.readScope() }
+        clauses.readScope()
         clauses.readCorrection()
         clauses.readExclusions()
         clauses.dropKeeps()
@@ -140,7 +140,8 @@ struct Clauses: Sendable {
         "thing", "things", "item", "items", "product", "products", "one", "ones", "stuff", "anything", "something", "everything",
         "in", "from", "of", "at", "on", "the", "your", "this", "whole", "entire", "aisle", "aisles", "section", "department", "dept",
         "store", "shop", "place", "here", "which", "what", "whats", "is", "are", "available", "right", "now", "today", "you", "have",
-        "got", "sell", "personal", "care",
+        "got", "sell", "personal", "care", "whatve", "show", "me", "give", "list", "do", "does", "u", "ya", "carry", "stock", "there",
+        "any", "some", "cheap", "find", "see", "browse", "look", "looking", "for", "can", "i", "get", "please",
     ]
     private static let storeScope = Pattern("(in|at|from|of) (the|your|this)? (whole|entire)? (store|shop|place|catalog|catalogue)")
 
@@ -156,6 +157,11 @@ struct Clauses: Sendable {
         }
         let named = tokens.filter { !$0.isSeparator && !Self.scopeFiller.contains($0.text) }.map(\.text)
         let words = tokens.map(\.text)
+        // Without a superlative only a closing "in the … aisle" is a scope.
+        guard price != nil else {
+            scopeOnly = scope != nil && named.isEmpty
+            return
+        }
         if scope == nil, named.isEmpty, let care = words.firstIndex(of: "care"), care > 0, words[care - 1] == "personal" {
             scope = .aisle(.personalCare)  // "the most expensive personal care item"
             scopeOnly = true
