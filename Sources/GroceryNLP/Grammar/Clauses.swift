@@ -60,9 +60,9 @@ struct Clauses: Sendable {
 
     private static let superlativeLead = "(the|a|an|your|has_the|with_the|that_has_the|that_have_the|have_the|having_the|at_the|which|which_one|which_ones|which_one_is|which_is|whichever|whichever_one|whichever_ones|whichever_one_is|whichever_is|whatever|whatevers|whatever_is|whatever_one_is)?"
     private static let lowest = Pattern(
-        superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest|lowest_price_tag|smallest_price)")
+        superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest|lowest_price_tag|smallest_price|most_cheap|more_cheap|cost_the_less|costs_the_less|cost_less|costs_less|less_expensive|less_pricey|cheaper|cheapper)")
     private static let highest = Pattern(
-        superlativeLead + " (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most|highest_price|highest_cost|biggest_price|highest_price_tag)")
+        superlativeLead + " (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most|highest_price|highest_cost|biggest_price|highest_price_tag|most_pricey|more_expensive|more_pricey|pricier)")
     /// Correction markers that mean it wherever they are.
     private static let strongCorrection = Pattern(
         "(no|oh|oops|sorry|wait|um|uh)? (no_wait|wait_no|no_make_that|no_make_it|make_that|i_mean|i_meant|scratch_that|or_rather|actually_make_that|actually_make_it|actually_no|correction|change_that_to|i_said|not_that)")
@@ -196,7 +196,9 @@ struct Clauses: Sendable {
         var found: (start: Int, end: Int)?
         for start in tokens.indices.dropFirst() {
             if let previous = found, start < previous.end { continue }  // inside the marker found
-            let afterPause = tokens[start - 1].isSeparator || (start + 1 < tokens.count && tokens[start + 1].isSeparator)
+            // "add 3 no 4 lemons": a marker between two counts needs no pause.
+            let betweenCounts = Self.isQuantityWord(tokens[start - 1]) && start + 1 < tokens.count && Self.isQuantityWord(tokens[start + 1])
+            let afterPause = tokens[start - 1].isSeparator || (start + 1 < tokens.count && tokens[start + 1].isSeparator) || betweenCounts
             // Markers in a row ("no wait, make it 2 …") are one correction.
             func note(_ end: Int) {
                 if let previous = found, tokens[previous.end..<start].allSatisfy(\.isSeparator) {

@@ -3,7 +3,11 @@ import GroceryProtocol
 /// The phrase tables: courtesy to ignore, intent rules, item lead-ins and tails.
 enum Grammar {
     /// Words dropped wherever they stand.
-    static let courtesy: Set<String> = ["please", "pls", "plz", "plox", "kindly", "thanks", "thx", "thankyou", "cheers"]
+    static let courtesy: Set<String> = [
+        "please", "pls", "plz", "plox", "kindly", "thanks", "thx", "thankyou", "cheers",
+        // hesitations of dictated text: "can i get um five pounds of …"
+        "um", "umm", "uh", "uhh", "uhm", "erm", "er", "hmm", "mmm",
+    ]
 
     /// Dropped from the start of a query, repeatedly ("ok so can you please …").
     static let leadingFillers: [Pattern] = [
@@ -33,6 +37,9 @@ enum Grammar {
         Pattern("to|so|that|and|also|then|just|only|but"),
         Pattern("(get|buy|add|grab|order|pick_up|have|purchase|try|include|put|bring)"),
         Pattern("(some|more|any|another|extra|additional|of|of_the|the|those|these|that|this|my|our|whatever|whichever)"),
+        // "put in my basket two bottles …", "add for me 500 gram …"
+        Pattern("(in|into|to|onto|inside) (my|the|our) (shopping)? (cart|basket|trolley|list|bag)"),
+        Pattern("(for)? (me|us)"),
     ]
 
     /// Words that only close the items ("… anymore", "… to my cart").

@@ -32,7 +32,7 @@ enum IntentRules {
 
     /// Adds whose verb alone would mean remove ("toss in the pasta sauce" is not "toss").
     static let earlyAdd: [IntentRule] = [
-        IntentRule(.add, start: "(toss|throw|chuck|pop|stick|drop|slip|tuck) (in|into|on|onto)", rest: .nonEmpty),
+        IntentRule(.add, start: "(toss|throw|chuck|pop|stick|drop|slip|tuck|put) (in|into|on|onto)", rest: .nonEmpty),
     ]
 
     /// A verb with nothing after it ("add"): the intent is clear, the item is missing.
@@ -80,7 +80,9 @@ enum IntentRules {
         IntentRule(.checkout, start: "(buy|purchase|order|pay_for|get) (it|them|everything|it_all|all_of_it|the_cart|my_cart|whats_in_my_cart|whats_in_the_cart|all_this|all_of_this|the_lot|these|these_items|all_these|my_items|the_items|all_items|my_stuff|my_order|the_order)", rest: .empty),
         IntentRule(.checkout, start: "(im|i_am|were|we_are|i_think_im|all) (done|finished|ready|all_set|all_done|good|set|through) (shopping|here|with_my_list|with_shopping|for_today|with_this_order)?", rest: .empty),
         IntentRule(.checkout, start: "(thats|that_is|that_will_be|thatll_be|that_should_be|this_is|that_would_be) (all|it|everything|everything_for_today|all_for_today|all_for_now|all_i_need|enough)", rest: .empty),
-        IntentRule(.checkout, start: "(done|finished|all_done) (shopping|here|with_shopping)?", rest: .empty),
+        IntentRule(.checkout, start: "(done|finished|all_done) (shopping|here|with_shopping|pay|paying|checkout|check_out|now_pay)?", rest: .empty),
+        IntentRule(.checkout, start: "(i|we) (finish|finished|am_finished|am_done|are_done|are_finished|have_finished|did_finish)", rest: .any),
+        IntentRule(.checkout, end: "(ring|check|cash) (me|it|us|everything|this) (up|out)", rest: .any),
         IntentRule(.checkout, start: "(ring|check|cash) (me|it|this|us|them|everything) (up|out)", rest: .empty),
         IntentRule(.checkout, start: "(total|tally|ring|add|sum|bag) (it|me|us|this|everything|it_all|them)? up (and)? (pay|checkout|check_out|charge_me|bill_me)?", rest: .any),
         IntentRule(.checkout, start: "ring (up|out) (the|my|our)? (total|order|cart|everything|purchase|groceries)", rest: .any),
@@ -96,7 +98,9 @@ enum IntentRules {
     static let cart: [IntentRule] = [
         IntentRule(.cart, start: "(show|view|see|display|open|check|review|list|print|give|bring_up|pull_up|look_at|let_me_see|lemme_see|can_i_see|could_i_see|i_want_to_see|id_like_to_see|go_to|take_me_to|read|read_out|tell_me|recap) (me|us)? (my|the|our|whats_in_my|whats_in_the|what_is_in_my|what_is_in_the|everything_in_my|everything_in_the)? (shopping)? (cart|basket|trolley|order|list|items|total|stuff|things|contents|subtotal|bill|products|groceries|cart_total|order_total|cart_contents|shopping_cart|shopping_list) (total|contents|items|so_far|please|now|again)?", rest: .empty),
         IntentRule(.cart, start: "(list|the_list|cart|basket|trolley|my_cart|the_cart|my_basket|my_order|my_items|my_list|my_stuff|cart_total|my_total|total|order_total|subtotal|the_total|cart_contents|cart_status|cart_summary|order_summary|summary|shopping_cart|my_shopping_cart|view_cart|show_cart|my_groceries)", rest: .empty),
-        IntentRule(.cart, start: "(whats|what_is|what_s|what) (is)? (in|on|inside) (my|the|our|this) (shopping)? (cart|basket|trolley|list|order|bag)", rest: .any),
+        IntentRule(.cart, start: "(whats|what_is|what_s|what) (is)? (in|on|inside) (my|the|our|this)? (shopping)? (cart|basket|trolley|list|order|bag)", rest: .any),
+        IntentRule(.cart, start: "(show|tell|give|let) (me|us) (see)? (what|whats|what_is|what_s) (is|s)? (in|inside|on) (my|the|our)? (cart|basket|trolley|order|list|bag)", rest: .any),
+        IntentRule(.cart, start: "(total|subtotal|my_total|the_total|running_total) (so_far|now|please|till_now|until_now)", rest: .empty),
         IntentRule(.cart, start: "(what|which) (items|things|products|stuff|groceries) (are|do_i_have|have_i|did_i|are_there)", rest: .any),
         IntentRule(.cart, start: "what (do|did|have) (i|we) (have|got|get|added|add|put|picked|ordered|bought) (so_far|already|in_there|in_here)?", rest: .any),
         IntentRule(.cart, start: "what (am|are) (i|we) (buying|getting|ordering)", rest: .any),
@@ -126,6 +130,8 @@ enum IntentRules {
     ]
 
     static let remove: [IntentRule] = [
+        IntentRule(.remove, start: "(i|we) (want|wanna|would_like|need|have) (to)? (remove|delete|take_out|drop|cancel|take_off)", rest: .nonEmpty),
+        IntentRule(.remove, start: "(i|we) (not|no) (want|need|like) (anymore)?", rest: .nonEmpty),
         IntentRule(.remove, start: "take", end: "(out|off|away|back) (of|from)? (my|the|our)? (cart|basket|trolley|list|order)?", rest: .nonEmpty),
         IntentRule(.remove, start: "(take|get|pull|put|move)", end: "(out_of|off_of|off|from) (my|the|our) (cart|basket|trolley|list|order)", rest: .nonEmpty),
         IntentRule(.remove, start: "(remove|delete|drop|discard|cancel|scratch|nix|ditch|lose|skip|exclude|subtract|minus|uncheck|removing|deleting|dropping|take_out|take_off|take_away|takeout|get_rid_of|cross_off|cross_out|strike|knock_off|put_back|throw_out|throw_away|toss_out|toss|eliminate|erase|forget|forget_about|never_mind|nevermind|no_more|hold_the|rid|rmv|rm|del|delet|remvoe|remoev|unadd|scrap|axe|ax|leave_out|leave_off|omit|cut_out|backout|return)", rest: .nonEmpty),
@@ -168,6 +174,10 @@ enum IntentRules {
         IntentRule(.search, start: "(what|whats|what_is|what_do_you_have|what_have_you_got|what_you_got|whats_there|what_is_there) (there)? in_the_way_of", rest: .nonEmpty),
         IntentRule(.search, start: "(anything|something|stuff|products|items|whatever) (from|by|made_by|of)", rest: .nonEmpty),
         IntentRule(.search, start: "(list|show_me_all|show_all|list_all|show_me_your|list_your)", rest: .nonEmpty),
+        IntentRule(.search, start: "(i|we) (search|am_searching|look|am_looking|seek|am_seeking|want_to_find|try_to_find) (for)? (something|anything|some|a)? (for|to)?", rest: .nonEmpty),
+        IntentRule(.search, end: "(you|u|ya) (are|re) (selling|carrying|having|stocking|offering)", rest: .nonEmpty),
+        IntentRule(.search, start: "(there_is|there_are|theres|is_there|are_there) (any|some)?", rest: .nonEmpty),
+        IntentRule(.search, end: "(options|choices|selection|varieties|brands|kinds)", rest: .nonEmpty),
         IntentRule(.search, start: "(any|anything_like)", rest: .nonEmpty),
         IntentRule(.search, start: "(is|are) (there|their) (any|some)?", rest: .nonEmpty),
         IntentRule(.search, start: "(is|are|any|anything)", end: "(in_stock|instock|available|on_sale|on_special|on_offer|discounted|out_of_stock|sold_out|in_season|around|for_sale|on_discount|cheap|on_promotion|on_clearance)", rest: .nonEmpty),

@@ -52,6 +52,16 @@ enum Lexicon {
     ]
 
     /// Phrases that are a quantity on their own ("a couple of" = 2).
+    /// Shorthand of hurried typing, read as the words meant ("2 cans blk beans", "clr
+    /// cart", "gf pasta"). Units have their own spellings (`Lexicon.units`).
+    static let abbreviations: [String: [String]] = [
+        "blk": ["black"], "wht": ["white"], "grn": ["green"], "org": ["organic"], "lg": ["large"], "sm": ["small"], "med": ["medium"],
+        "bnls": ["boneless"], "sknls": ["skinless"], "choc": ["chocolate"], "van": ["vanilla"], "hb": ["hamburger"],
+        "gf": ["gluten", "free"], "pb": ["peanut", "butter"], "tp": ["toilet", "paper"], "chg": ["change"], "clr": ["clear"],
+        "cmds": ["commands"], "cmd": ["commands"], "del": ["delete"], "chkout": ["checkout"],
+        "cukes": ["cucumbers"], "cuke": ["cucumber"], "n": ["and"],
+    ]
+
     /// Every word a quantity phrase can begin with.
     static let quantityPhraseStarts: Set<String> = quantityPhrases.reduce(into: []) { words, entry in
         words.formUnion(entry.0.firstWords ?? [])

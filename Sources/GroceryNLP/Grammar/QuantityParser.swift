@@ -19,9 +19,14 @@ enum QuantityParser {
         if value != nil, index < tokens.count, tokens[index].text == "x" || tokens[index].text == "times" {
             index += 1
         }
-        if index < tokens.count, let said = unitWord(tokens, at: index, afterNumber: value != nil) {
+        if index < tokens.count, let said = unitWord(tokens, at: index, afterNumber: value != nil) ?? leadingContainer(tokens, at: index) {
             unit = said
             index += 1
+            // "a pound and a half of salmon"
+            if let whole = value, index + 2 < tokens.count, tokens[index].text == "and", tokens[index + 1].text == "a", tokens[index + 2].text == "half" {
+                value = whole + 0.5
+                index += 3
+            }
             // "a 12 pack of cola": the number was the pack size, "a" the count.
         } else if value == 1, index + 1 < tokens.count, tokens[index].isNumber,
             let said = Lexicon.units[tokens[index + 1].text]
@@ -46,6 +51,18 @@ enum QuantityParser {
     static func startsWithQuantity(_ tokens: ArraySlice<Token>) -> Bool {
         var index = 0
         return leadingNumber(Array(tokens), at: &index) != nil
+    }
+
+    /// Containers said first without "of" by hurried typists ("bunch cilantro", "bag rice",
+    /// "loaf wheat bread"): a unit when a word follows that is not a unit itself.
+    private static let leadingContainers: Set<QuantityUnit> = [.bunch, .bag, .box, .jar, .bottle, .loaf, .carton, .gallon, .quart, .pint, .dozen]
+
+    private static func leadingContainer(_ tokens: [Token], at index: Int) -> QuantityUnit? {
+        guard index == 0 || (index == 1 && ["a", "an", "one"].contains(tokens[0].text)), index + 1 < tokens.count,
+            !tokens[index].isSize, let unit = Lexicon.units[tokens[index].text], leadingContainers.contains(unit),
+            Lexicon.units[tokens[index + 1].text] == nil, !tokens[index + 1].isNumber
+        else { return nil }
+        return unit
     }
 
     private static func unitWord(_ tokens: [Token], at index: Int, afterNumber: Bool) -> QuantityUnit? {

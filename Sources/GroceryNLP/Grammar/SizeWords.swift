@@ -32,13 +32,16 @@ enum SizeWords {
             // beef", not "a 12 pack of cola" (a pack of them).
             let halfGallonOf = tokens[index].text == "the" && tokens[next].text == "half"
             guard articles.contains(tokens[index].text), next + 1 < tokens.count,
-                tokens[next].isNumber || tokens[next].text == "half",
+                tokens[next].isNumber || tokens[next].text == "half" || (Lexicon.numberWords[tokens[next].text] ?? 0) >= 2,
                 let unit = Lexicon.units[tokens[next + 1].text], let spelling = measures[unit],
                 next + 2 == tokens.count || !["of", "x"].contains(tokens[next + 2].text) || halfGallonOf,
                 unit != .pack || next + 2 == tokens.count || tokens[next + 2].text != "of"
             else { continue }
             // "the 18 count" closing a phrase, or a size followed by what it is.
             guard index > 0 || next + 2 < tokens.count else { continue }
+            if tokens[next].number == nil, let value = Lexicon.numberWords[tokens[next].text], value >= 2 {
+                tokens[next] = Token(text: String(Int(value)), number: value)  // "the eighteen count" is "18 ct"
+            }
             tokens[next].isSize = true
             tokens[next + 1] = Token(text: spelling)
             tokens[next + 1].isSize = true

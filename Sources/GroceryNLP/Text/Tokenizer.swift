@@ -158,14 +158,20 @@ enum Tokenizer {
             tokens.append(Token(text: String(word.dropFirst()), number: value))
             return
         }
-        // "2lb", "1.5kg", "2x" → number + unit
+        // "2lb", "1.5kg", "2x" → number + unit; "12pk", "18ct" → a package size
         if let split = word.firstIndex(where: { !$0.isASCII || !($0.isNumber || $0 == ".") }),
             split != word.startIndex,
             let value = number(String(word[..<split])),
             splittableSuffixes.contains(String(word[split...]))
         {
-            tokens.append(Token(text: (negative ? "-" : "") + word[..<split], number: negative ? -value : value, isMoney: money))
+            var amount = Token(text: (negative ? "-" : "") + word[..<split], number: negative ? -value : value, isMoney: money)
+            amount.isSize = ["pk", "pack", "ct"].contains(String(word[split...])) && !money
+            tokens.append(amount)
             tokens.append(Token(text: String(word[split...])))
+            return
+        }
+        if let meant = Lexicon.abbreviations[word] {
+            tokens.append(contentsOf: meant.map { Token(text: $0) })
             return
         }
         tokens.append(Token(text: word))
