@@ -36,10 +36,10 @@ enum Grammar {
     static let itemLeadIns: [Pattern] = [
         Pattern("to|so|that|and|also|then|just|only|but"),
         Pattern("(get|buy|add|grab|order|pick_up|have|purchase|try|include|put|bring)"),
-        Pattern("(some|more|any|another|extra|additional|of|of_the|the|those|these|that|this|my|our|whatever|whichever)"),
         // "put in my basket two bottles …", "add for me 500 gram …"
-        Pattern("(in|into|to|onto|inside) (my|the|our) (shopping)? (cart|basket|trolley|list|bag)"),
+        Pattern("(in|into|to|onto|inside)? (my|the|our) (shopping)? (cart|basket|trolley|list|bag)"),
         Pattern("(for)? (me|us)"),
+        Pattern("(some|more|any|another|extra|additional|of|of_the|the|those|these|that|this|my|our|whatever|whichever)"),
     ]
 
     /// Words that only close the items ("… anymore", "… to my cart").

@@ -1,7 +1,7 @@
 /// Reads "under $5", "less than 5 dollars", "$3.50 or less" and takes those words out.
 enum PriceFilter {
     private static let before = Pattern(
-        "(for|at|priced|costing|that_cost|that_costs|which_cost|with_a_price)? (under|below|beneath|max|maximum|within|upto|up_to|less_than|cheaper_than|lower_than|no_more_than|not_more_than|at_most|not_over|no_higher_than|not_above|nothing_over|nothing_above|nothing_more_than|none_over|not_over|no_over|less_then|cheaper_then|lesser_than|<|under_than|max_of|maximum_of|a_max_of|budget_of|budget)")
+        "(for|at|priced|costing|that_cost|that_costs|which_cost|with_a_price|price|prices|cost|costs|price_is|the_price_is|if_the_price_is|if_its|if_it_is|if_theyre|if_they_are|as_long_as_its|only_if_its)? (under|below|beneath|max|maximum|within|upto|up_to|less_than|cheaper_than|lower_than|no_more_than|not_more_than|at_most|not_over|no_higher_than|not_above|nothing_over|nothing_above|nothing_more_than|none_over|not_over|no_over|pay_more_than|spend_more_than|pay_over|spend_over|paying_more_than|less_then|cheaper_then|lesser_than|<|under_than|max_of|maximum_of|a_max_of|budget_of|budget)")
     private static let after = [
         Pattern("(or|and) (less|under|below|cheaper|lower)"), Pattern("max|maximum|tops|at_most|max_price|or_lower"),
     ]
@@ -35,11 +35,17 @@ enum PriceFilter {
         for start in tokens.indices {
             guard let length = before.longestMatch(words, from: start), length > 0 else { continue }
             var amountIndex = start + length
+            // "under like six dollars", "under about $5"
+            if amountIndex + 1 < tokens.count, ["like", "about", "around", "maybe", "roughly", "say"].contains(tokens[amountIndex].text) { amountIndex += 1 }
             // "within my $15 budget", "under a $10 limit"
             if amountIndex + 1 < tokens.count, ["my", "a", "the", "our", "your"].contains(tokens[amountIndex].text), tokens[amountIndex + 1].isMoney {
                 amountIndex += 1
             }
-            guard amountIndex < tokens.count, let amount = amount(tokens, at: amountIndex) else { continue }
+            // "if the price is under five": said as a price, a bare number word is money.
+            let saidPrice = words[start..<amountIndex].contains { ["price", "prices", "cost", "costs", "priced"].contains($0) }
+            guard amountIndex < tokens.count,
+                let amount = amount(tokens, at: amountIndex) ?? (saidPrice ? Lexicon.numberWords[tokens[amountIndex].text] : nil)
+            else { continue }
             var end = amountIndex + 1
             if end < tokens.count, ["budget", "limit", "max", "maximum", "cap"].contains(tokens[end].text), tokens[amountIndex].isMoney { end += 1 }
             let hasCurrencyWord = end < tokens.count && currencyWords.contains(tokens[end].text)

@@ -45,7 +45,9 @@ struct Segmenter: Sendable {
             current.append(token)
         }
         segments.append(current)
-        return mergeBareQuantities(segments.map(trim).filter { !$0.isEmpty })
+        // A part that is only a joining word (", but only if …" once the price is out) names nothing.
+        let named = segments.map(trim).filter { !$0.isEmpty && !($0.count == 1 && Grammar.itemLeadIns[0].matchesAll([$0[0].text][...])) }
+        return mergeBareQuantities(named)
     }
 
     /// Lead-in and tail words off one segment ("to get some milk to my cart" → "milk").
@@ -101,7 +103,7 @@ struct Segmenter: Sendable {
 
     private func startsNewItem(after previous: Token, _ number: Token) -> Bool {
         if previous.isNumber { return false }
-        if ["x", "times", "of", "to", "at", "and", "a", "an", "be", "is", "qty", "quantity"].contains(previous.text) { return false }
+        if ["x", "times", "of", "to", "at", "and", "a", "an", "be", "is", "qty", "quantity", "me", "us", "basket", "cart"].contains(previous.text) { return false }
         return Lexicon.units[previous.text] == nil && Lexicon.numberWords[previous.text] == nil
     }
 
