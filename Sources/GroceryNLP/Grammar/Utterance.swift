@@ -9,7 +9,7 @@ enum Utterance {
             // "5 instead of 3" is a new total; "fuji apples instead of the gala" is a choice:
             // what is wanted stays, what it replaces goes.
             let replaced = tokens[(instead + 2)...].first { !["the", "a", "an", "my", "those", "that"].contains($0.text) }
-            let isCount = replaced.map { $0.isNumber || Lexicon.numberWords[$0.text] != nil } ?? true
+            let isCount = replaced.map { $0.isNumber || Lexicon.numberWords[$0.text] != nil || ["however", "what", "whatever", "how"].contains($0.text) } ?? true
             tokens.removeSubrange((isCount ? instead + 1 : instead)..<tokens.count)
             if isCount { tokens[instead] = Token(text: "instead") }
         }
