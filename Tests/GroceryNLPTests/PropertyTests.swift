@@ -22,6 +22,13 @@ struct PropertyTests {
         "x", "x2", "2x", "1/2", "0", "-1", "1e309", "999", "1000", "$5", "under", "$", "lb", "lbs", "gallons", "oz", "can",
         "bag", "milk", "eggs", "half and half", "2%", "organic", "strawbery", "🍌", "crème", "日本", "?", "!!!", "'", "\"",
         "\u{0}", "\n", "\t", "please", "instead", "of", "more", "than", "twenty", "five", "million", "½", "…",
+        // The clause layer's words: corrections, exclusions, superlatives and scopes, sizes,
+        // afterthoughts, shorthand.
+        "no wait", "make that", "actually", "sorry", "i mean", "but not", "except", "anything", "cheapest", "most expensive",
+        "cheapst", "which", "one", "ones", "kind", "in the", "bakery", "whole store", "aisle", "the", "18", "count", "size",
+        "12-pack", "93/7", "percent", "but keep", "one less", "one more", "however", "take", "off", "out", "for", "we", "lol",
+        "nothing over", "a dollar", "per", "pound", "blk", "um", "put me down for", "total it up", "the kids", "tub", ".",
+        "whats", "you got", "apples", "gala", "4", "then", "just", "only", "a couple", "and a half", "n", "12pk",
     ]
 
     private func randomScalars(_ rng: inout SplitMix64) -> String {
@@ -62,10 +69,10 @@ struct PropertyTests {
         for _ in 0..<1500 { try checkInvariants(randomScalars(&rng), seed: seed) }
     }
 
-    @Test("random grammar-word soup never crashes and keeps every invariant", arguments: [11, 12, 13] as [UInt64])
+    @Test("random grammar-word soup never crashes and keeps every invariant", arguments: [11, 12, 13, 14, 15, 16] as [UInt64])
     func grammarSoup(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
-        for _ in 0..<1500 { try checkInvariants(randomSentence(&rng), seed: seed) }
+        for _ in 0..<3000 { try checkInvariants(randomSentence(&rng), seed: seed) }
     }
 
     @Test("hand-picked adversarial strings")
