@@ -12,7 +12,7 @@ struct CartCommandsTests {
     static let milk = ProductSummary(id: "milk-whole-gallon", name: "Great Value Whole Milk", price: 3.48, size: "1 gal", category: "dairy")
 
     @Test(
-        "counts of pieces, weights in pounds, packages rounded up",
+        "counts of pieces as said, weights in pounds, packages rounded up",
         arguments: [
             (4, QuantityUnit.each, apples, 4, SaleUnit?.some(.each)),
             (1, .dozen, apples, 12, .each),
@@ -20,7 +20,8 @@ struct CartCommandsTests {
             (2, .lb, apples, 2, nil),
             (8, .oz, apples, 0.5, nil),
             (1, .kg, apples, 2.2, nil),
-            (2, .each, grapes, 2, nil),  // sold by weight only: a count is pounds
+            (2, .each, grapes, 2, .each),  // sold by weight only: sent as pieces, for the server to refuse
+            (2.5, .each, apples, 2.5, .each),  // half an apple is refused, not rounded up and charged
             (2, .gallon, milk, 2, nil),
             (1.5, .each, milk, 2, nil),
         ] as [(Double, QuantityUnit, ProductSummary, Double, SaleUnit?)])

@@ -66,12 +66,20 @@ struct GroceryChannelTests {
             // Set to 3 pieces: 1.125 lb → 165.375 ¢.
             (_, cart) = try await command(socket, CartCommand(id: "p2", action: .update, productId: "apple-gala", quantity: 3, unit: .each))
             #expect(cart.items.first?.quantity == 3 && cart.items.first?.estimatedWeight == 1.125 && cart.total == 1.65)
-            // Take one out: 2 pieces, 0.75 lb → 110.25 ¢.
-            (_, cart) = try await command(socket, CartCommand(id: "p3", action: .remove, productId: "apple-gala", quantity: 1, unit: .each))
-            #expect(cart.items.first?.quantity == 2 && cart.total == 1.10)
+            // Take one out, in the line's own measure when no unit is said: 2 pieces, 0.75 lb → 110.25 ¢.
+            (_, cart) = try await command(socket, CartCommand(id: "p3", action: .remove, productId: "apple-gala", quantity: 1))
+            #expect(cart.items.first?.quantity == 2 && cart.items.first?.unit == .each && cart.total == 1.10)
             // A pound more makes a weighed line: 0.75 + 1 = 1.75 lb → 257.25 ¢.
             (_, cart) = try await command(socket, CartCommand(id: "p4", action: .add, productId: "apple-gala", quantity: 1))
             #expect(cart.items == [.init(productId: "apple-gala", name: "Gala Apples", quantity: 1.75, unit: .lb, unitPrice: 1.47, lineTotal: 2.57)])
+            // Pieces are capped at 999 lb between them too (30 × 14 lb turkeys = 420 lb fits,
+            // 72 would be 1008 lb); a remove is never refused for size.
+            var (capped, _) = try await command(socket, CartCommand(id: "t1", action: .add, productId: "turkey-whole-frozen", quantity: 30, unit: .each))
+            #expect(capped == .ack(id: "t1"))
+            (capped, _) = try await command(socket, CartCommand(id: "t2", action: .add, productId: "turkey-whole-frozen", quantity: 42, unit: .each))
+            guard case .error(_, .invalidField, _) = capped else { throw TestFailure("1008 lb of turkey accepted: \(capped)") }
+            (capped, cart) = try await command(socket, CartCommand(id: "t3", action: .remove, productId: "turkey-whole-frozen", quantity: 1, unit: .lb))
+            #expect(capped == .ack(id: "t3") && cart.items.last?.quantity == 419 && cart.items.last?.unit == .lb)
             // Checkout charges the estimate: 6 chicken breasts (0.5 lb each, $3.47/lb) = 3 lb = $10.41.
             (_, cart) = try await command(socket, CartCommand(id: "p5", action: .clear))
             _ = try await command(socket, CartCommand(id: "p6", action: .add, productId: "chicken-breast-boneless", quantity: 6, unit: .each))

@@ -142,6 +142,7 @@ struct TRPCTests {
             (#"{"id":9,"method":"teleport"}"#, -32005, "METHOD_NOT_SUPPORTED"),
             (trpc(10, "mutation", "cart.add", ["productId": "apple-gala", "quantity": 2, "unit": "gallon"]), -32600, "BAD_REQUEST"),
             (trpc(11, "mutation", "cart.add", ["productId": "grapes-red-seedless", "quantity": 2, "unit": "each"]), -32600, "BAD_REQUEST"),
+            (trpc(12, "mutation", "cart.remove", ["productId": "banana", "quantity": "1"]), -32600, "BAD_REQUEST"),
         ])
     func errors(_ frame: String, _ number: Int, _ code: String) async throws {
         try await withServer { server in

@@ -36,8 +36,10 @@ enum CartCommands {
     /// The quantity a cart message carries, and its unit when it is not the product's own.
     /// Products priced per pound take weights converted to pounds; a count of them ("4
     /// apples", "a dozen bananas") is a count of pieces, bought at the catalog's estimated
-    /// weight, or pounds for a product sold by weight only. Everything else is a count of
-    /// packages, rounded up ("2 gallons of milk" is two 1-gal jugs).
+    /// weight — sent as said, so the server refuses what it cannot sell (half an apple,
+    /// pieces of grapes) with a reason instead of the client charging for something else.
+    /// Everything else is a count of packages, rounded up ("2 gallons of milk" is two
+    /// 1-gal jugs).
     static func cartQuantity(_ item: NLPItem) -> (quantity: Double, unit: SaleUnit?) {
         let pounds: Double? = switch item.unit {
         case .lb: item.quantity
@@ -48,7 +50,6 @@ enum CartCommands {
         }
         guard let product = item.product, product.unit == .lb else { return (max(item.quantity.rounded(.up), 1), nil) }
         if let pounds { return (max((pounds * 100).rounded() / 100, 0.01), nil) }
-        let count = max((item.unit == .dozen ? item.quantity * 12 : item.quantity).rounded(.up), 1)
-        return product.pieceWeight == nil ? (count, nil) : (count, .each)
+        return (item.unit == .dozen ? item.quantity * 12 : item.quantity, .each)
     }
 }

@@ -38,7 +38,13 @@ struct CartRules {
         case .add, .remove, .update:
             guard let productId = command.productId else { return refuse(.invalidField, "\(command.action.rawValue) needs \"productId\"") }
             guard let product = catalog.product(id: productId) else { return refuse(.notFound, "no product \"\(productId)\"") }
-            let unit = command.unit ?? product.soldBy
+            let current = try Row.fetchOne(
+                db, sql: "SELECT quantity_milli, counted FROM carts WHERE user_id = ? AND product_id = ?", arguments: [userId, productId]
+            ).map { Amount(milli: $0["quantity_milli"], counted: $0["counted"]) }
+            // Without a unit: the line's own measure for a remove or update ("remove 1" of 4
+            // apples is one apple), else the product's.
+            let lineUnit: SaleUnit? = command.action == .add ? nil : current.map { $0.counted ? .each : product.soldBy }
+            let unit = command.unit ?? lineUnit ?? product.soldBy
             if product.soldBy == .each, unit == .lb {
                 return refuse(.invalidField, "\"\(product.displayName)\" is sold by the package, not by weight")
             }
@@ -46,9 +52,6 @@ struct CartRules {
             if counted, product.pieceWeightMilli == nil {
                 return refuse(.invalidField, "\"\(product.displayName)\" is sold by weight only: give a quantity in lb")
             }
-            let current = try Row.fetchOne(
-                db, sql: "SELECT quantity_milli, counted FROM carts WHERE user_id = ? AND product_id = ?", arguments: [userId, productId]
-            ).map { Amount(milli: $0["quantity_milli"], counted: $0["counted"]) }
             func given(allowZero: Bool) -> Amount? {
                 milli(command.quantity ?? 1, whole: unit == .each, allowZero: allowZero).map { Amount(milli: $0, counted: counted) }
             }
@@ -70,8 +73,11 @@ struct CartRules {
                     target = Amount(milli: 0, counted: current.counted)
                 }
             }
-            guard target.milli <= Int(Self.maxQuantity * 1000) else {
-                let measure = product.soldBy == .lb && !target.counted ? " lb" : ""
+            // At most 999 of the line's measure, and pieces at most 999 lb between them. A
+            // remove only ever makes a line smaller, so it is never refused for size.
+            let tooMuch = target.milli > Int(Self.maxQuantity * 1000) || (target.counted && target.weightMilli(product) > Int(Self.maxQuantity * 1000))
+            guard command.action == .remove || !tooMuch else {
+                let measure = product.soldBy == .lb ? " lb" : ""
                 return refuse(.invalidField, "a cart line holds at most \(Int(Self.maxQuantity))\(measure) of \"\(product.displayName)\"")
             }
             if target.milli == 0 {

@@ -157,8 +157,16 @@ struct TRPCSession: Sendable {
             let productId = fields["productId"] as? String
             if action != .clear, productId == nil { throw Failure(code: .badRequest, message: "input needs \"productId\"") }
             let id = (fields["id"] as? String).flatMap { (1...128).contains($0.utf8.count) ? $0 : nil } ?? UUID().uuidString
-            let quantity = (fields["quantity"] as? NSNumber)?.doubleValue
-            let unit = try fields["unit"].map { value in
+            // A quantity that is there must be a number: "1" is not "the whole line".
+            let quantity: Double? = try fields["quantity"].flatMap { value in
+                if value is NSNull { return nil }
+                guard let number = value as? NSNumber else {
+                    throw Failure(code: .badRequest, message: "\"quantity\" must be a number")
+                }
+                return number.doubleValue
+            }
+            let unit = try fields["unit"].flatMap { value -> SaleUnit? in
+                if value is NSNull { return nil }
                 guard let unit = (value as? String).flatMap(SaleUnit.init(rawValue:)) else {
                     throw Failure(code: .badRequest, message: "\"unit\" must be \"each\" or \"lb\"")
                 }
