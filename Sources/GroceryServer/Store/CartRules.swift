@@ -49,7 +49,8 @@ struct CartRules {
                 return refuse(.invalidField, "\"\(product.displayName)\" is sold by the package, not by weight")
             }
             let counted = product.soldBy == .lb && unit == .each
-            if counted, product.pieceWeightMilli == nil {
+            // (A counted line of a product that has since lost its piece weight can still go.)
+            if counted, product.pieceWeightMilli == nil, command.action != .remove {
                 return refuse(.invalidField, "\"\(product.displayName)\" is sold by weight only: give a quantity in lb")
             }
             func given(allowZero: Bool) -> Amount? {
