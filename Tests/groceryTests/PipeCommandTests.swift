@@ -25,6 +25,18 @@ struct PipeCommandTests {
         return cart
     }
 
+    /// A throw-away server and a pipe of `user` against it, with its own queue file.
+    static func pipeAgainstNewServer(user: String) async throws -> (ServeProcess, PipeProcess) {
+        let server = try await ServeProcess.start(["--db", ":memory:"])
+        let queueFile = scratch().appendingPathComponent("q.json").path
+        do {
+            return (server, try PipeProcess(urls(server.walmartPort, server.groceryPort) + ["--user-id", user, "--queue-file", queueFile]))
+        } catch {
+            server.signal(SIGKILL)
+            throw error
+        }
+    }
+
     @Test("events carry the documented fields; at EOF it drains and exits 0")
     func happyPath() async throws {
         let folder = Self.scratch()
@@ -48,10 +60,8 @@ struct PipeCommandTests {
 
     @Test("a result with an error or an unknown intent never changes the cart; the one real request does, once")
     func onlyUnderstoodRequestsChangeTheCart() async throws {
-        let folder = Self.scratch()
-        let server = try await ServeProcess.start(["--db", ":memory:"])
+        let (server, pipe) = try await Self.pipeAgainstNewServer(user: "una")
         defer { server.signal(SIGKILL) }
-        let pipe = try PipeProcess(Self.urls(server.walmartPort, server.groceryPort) + ["--user-id", "una", "--queue-file", folder.appendingPathComponent("q.json").path])
         let noise = [
             "sudo reboot", "are you hiring", "tell me a joke", "add 0 limes", "add -3 bananas", "add", "change the milk", "drop table users",
             "what's the weather like", "remove",
@@ -74,10 +84,8 @@ struct PipeCommandTests {
     /// weights stay weights.
     @Test("'4 gala apples' is four apples at an estimated 1.5 lb, '2 lb of bananas' is 2 lb, 'take 1 … out' one apple; exact cents")
     func countsOfProductsSoldByWeight() async throws {
-        let folder = Self.scratch()
-        let server = try await ServeProcess.start(["--db", ":memory:"])
+        let (server, pipe) = try await Self.pipeAgainstNewServer(user: "gus")
         defer { server.signal(SIGKILL) }
-        let pipe = try PipeProcess(Self.urls(server.walmartPort, server.groceryPort) + ["--user-id", "gus", "--queue-file", folder.appendingPathComponent("q.json").path])
         pipe.send("add 4 gala apples")
         pipe.send("add 2 lb of bananas")
         pipe.send("take 1 of the gala apples out")
