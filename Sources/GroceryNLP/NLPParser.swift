@@ -33,7 +33,7 @@ public struct NLPParser: Sendable {
             return NLPResult(text: text, intent: .help, confidence: 0.95)
         }
 
-        let (maxPrice, tokens) = PriceFilter.extract(Tokenizer.tokenize(text))
+        let (maxPrice, tokens) = PriceFilter.extract(Utterance.dropHedges(Tokenizer.tokenize(text)))
         let filters = NLPFilters(maxPrice: maxPrice)
         let cleaned = Utterance.clean(SizeWords.mark(Self.oneMoreOrLess(Self.onlyAsUpdate(tokens))))
         let clauses = Clauses.read(cleaned) { words in
@@ -108,7 +108,7 @@ public struct NLPParser: Sendable {
     /// Catalog products for a search phrase ("oat milk", "cereal under $5"), best first.
     public func searchProducts(_ text: String, limit: Int = 10) -> [ProductSummary] {
         guard text.count <= NLPResult.maxTextLength else { return [] }
-        let (maxPrice, tokens) = PriceFilter.extract(Tokenizer.tokenize(text))
+        let (maxPrice, tokens) = PriceFilter.extract(Utterance.dropHedges(Tokenizer.tokenize(text)))
         let words = Utterance.clean(tokens).filter { !$0.isSeparator }.map(\.text)
         return matcher.search(words, maxPriceCents: maxPrice.flatMap { Money.cents(dollars: $0) }, limit: max(limit, 1))
     }

@@ -60,14 +60,14 @@ struct Clauses: Sendable {
 
     private static let superlativeLead = "(the|a|an|your|has_the|with_the|that_has_the|that_have_the|have_the|having_the|at_the|which|which_one|which_ones|which_one_is|which_is|whichever|whichever_one|whichever_ones|whichever_one_is|whichever_is|whatever|whatevers|whatever_is|whatever_one_is)?"
     private static let lowest = Pattern(
-        superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest|lowest_price_tag|smallest_price|most_cheap|more_cheap|cost_the_less|costs_the_less|cost_less|costs_less|less_expensive|less_pricey|cheaper|cheapper)")
+        superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price_on|lowest_price_for|lowest_prices_on|cheapest_price_on|cheapest_price_for|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest|lowest_price_tag|smallest_price|most_cheap|more_cheap|cost_the_less|costs_the_less|cost_less|costs_less|less_expensive|less_pricey|cheaper|cheapper)")
     private static let highest = Pattern(
         superlativeLead + " (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most|highest_price|highest_cost|biggest_price|highest_price_tag|most_pricey|more_expensive|more_pricey|pricier)")
     /// Correction markers that mean it wherever they are.
     private static let strongCorrection = Pattern(
         "(no|oh|oops|sorry|wait|um|uh)? (no_wait|wait_no|no_make_that|no_make_it|make_that|i_mean|i_meant|scratch_that|or_rather|actually_make_that|actually_make_it|actually_no|correction|change_that_to|i_said|not_that)")
     /// Markers that correct only right after a pause (a comma, "..."): "cheese, sorry, brie".
-    private static let weakCorrection = Pattern("(no|nope|wait|sorry|actually|oops|rather|make_it|i_mean_like)")
+    private static let weakCorrection = Pattern("(ah|oh|uh|um|er)? (no|nope|wait|sorry|actually|oops|rather|make_it|i_mean_like)")
     private static let correctionLead = Pattern("(make_that|make_it|it_should_be|its|to|like|uh|um|a|just)")
     private static let exclusion = Pattern("(but|and|just|though|only)? (not|no|except|except_for|other_than|anything_but|but_not|excluding|minus_the|skip_the|hold_the|nothing_with|none_of_the)")
     /// Words a remark after a comma begins with ("we have plenty", "almost out lol").
@@ -105,7 +105,16 @@ struct Clauses: Sendable {
     /// Misspelt superlatives read as meant ("cheapst", "most expensve").
     private static let superlativeSpellings = ["cheapest", "expensive", "priciest"].map { Array($0.utf8) }
 
+    /// Misspellings too far from the word for the edit distance, or too short for it.
+    private static let soundsLikeCheap: [String: String] = [
+        "cheep": "cheap", "cheeper": "cheaper", "cheepest": "cheapest", "cheepist": "cheapest", "cheapist": "cheapest", "cheepst": "cheapest",
+        "chepest": "cheapest", "chepist": "cheapest",
+    ]
+
     private mutating func readPricePreference() {
+        for index in tokens.indices {
+            if let meant = Self.soundsLikeCheap[tokens[index].text] { tokens[index] = Token(text: meant) }
+        }
         for index in tokens.indices where tokens[index].text.utf8.count >= 6 && !tokens[index].isNumber {
             let word = Array(tokens[index].text.utf8)
             let near = Self.superlativeSpellings.first { meant in
@@ -134,6 +143,11 @@ struct Clauses: Sendable {
         "pantry": .pantry, "frozen": .frozen, "freezer": .frozen, "beverage": .beverages, "beverages": .beverages, "drinks": .beverages,
         "drink": .beverages, "snack": .snacks, "snacks": .snacks, "household": .household, "cleaning": .household,
         "toiletries": .personalCare, "baby": .baby, "pet": .pet, "pets": .pet,
+    ]
+    /// Aisle names that, said alone, mean the aisle, not a product in it ("the priciest
+    /// snack"; "the cheapest fruit" is still a fruit, not any produce).
+    private static let wholeAisles: Set<String> = [
+        "snack", "snacks", "dairy", "bakery", "produce", "pantry", "frozen", "household", "beverages", "drinks", "toiletries",
     ]
     /// Words that name no product, only a place in a scope ("the most expensive thing in …").
     private static let scopeFiller: Set<String> = [
@@ -165,8 +179,8 @@ struct Clauses: Sendable {
         if scope == nil, named.isEmpty, let care = words.firstIndex(of: "care"), care > 0, words[care - 1] == "personal" {
             scope = .aisle(.personalCare)  // "the most expensive personal care item"
             scopeOnly = true
-        } else if scope == nil, named.count == 1, let aisle = Self.aisles[named[0]], tokens.count > 1 {
-            scope = .aisle(aisle)  // "which produce item"
+        } else if scope == nil, named.count == 1, let aisle = Self.aisles[named[0]], tokens.count > 1 || Self.wholeAisles.contains(named[0]) {
+            scope = .aisle(aisle)  // "which produce item", "the priciest snack"
             scopeOnly = true
         } else if scope != nil {
             scopeOnly = named.isEmpty || (named.count == 1 && Self.aisles[named[0]] != nil)

@@ -11,7 +11,7 @@ enum Grammar {
 
     /// Dropped from the start of a query, repeatedly ("ok so can you please …").
     static let leadingFillers: [Pattern] = [
-        Pattern("hey|hi|hello|yo|ok|okay|so|um|umm|uh|uhh|er|well|oh|yes|yeah|yep|yup|alright|and|also|then|now|just|right|hmm|sure|actually|quick|quickly|oops|grocery|walmart"),
+        Pattern("hey|hi|hello|yo|ok|okay|so|um|umm|uh|uhh|er|well|oh|wait|yes|yeah|yep|yup|alright|and|also|then|now|just|right|hmm|sure|actually|quick|quickly|oops|nvm|grocery|walmart"),
         Pattern("(can|could|would|will|wont) (you|u|ya) (also|just|quickly|maybe)?"),
         Pattern("would you mind"),
         Pattern("(i|id|i_would|we|wed) (would|d)? (like|want|need) (you|u) to"),
@@ -19,6 +19,8 @@ enum Grammar {
         Pattern("lets|let_us"),
         Pattern("(i|we) (think|guess|believe|suppose) (that)?"),
         Pattern("thank you"),
+        // "me I need 4 bananas": the speaker said twice.
+        Pattern("me (i|we)_(need|want|would_like|like)"),
     ]
 
     /// Dropped from the end of a query, repeatedly ("… right now thanks").
@@ -39,7 +41,7 @@ enum Grammar {
         // "put in my basket two bottles …", "add for me 500 gram …"
         Pattern("(in|into|to|onto|inside)? (my|the|our) (shopping)? (cart|basket|trolley|list|bag)"),
         Pattern("(for)? (me|us)"),
-        Pattern("(some|more|any|another|extra|additional|of|of_the|the|those|these|that|this|my|our|whatever|whichever)"),
+        Pattern("(some|more|any|another|extra|additional|of|of_the|the|those|these|that|this|my|our|whatever|whichever|all|all_of|all_of_the|all_the)"),
     ]
 
     /// Words that only close the items ("… anymore", "… to my cart").

@@ -59,7 +59,7 @@ enum Lexicon {
         "bnls": ["boneless"], "sknls": ["skinless"], "choc": ["chocolate"], "van": ["vanilla"], "hb": ["hamburger"],
         "gf": ["gluten", "free"], "pb": ["peanut", "butter"], "tp": ["toilet", "paper"], "chg": ["change"], "clr": ["clear"],
         "cmds": ["commands"], "cmd": ["commands"], "del": ["delete"], "chkout": ["checkout"],
-        "cukes": ["cucumbers"], "cuke": ["cucumber"], "n": ["and"],
+        "cukes": ["cucumbers"], "cuke": ["cucumber"], "n": ["and"], "wat": ["what"], "wut": ["what"],
     ]
 
     /// Every word a quantity phrase can begin with.
@@ -74,6 +74,7 @@ enum Lexicon {
         (Pattern("few (of)?"), 3),
         (Pattern("several (of)?"), 3),
         (Pattern("half (a|an)"), 0.5),
+        (Pattern("half of (a|an)?"), 0.5),
         (Pattern("a half"), 0.5),
         (Pattern("a quarter (of)?"), 0.25),
         (Pattern("one and a half"), 1.5),

@@ -19,6 +19,42 @@ enum PriceFilter {
         return ["a", "an"].contains(tokens[index].text) ? 1 : Lexicon.numberWords[tokens[index].text]
     }
 
+    private static let tens: Set<String> = ["ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+    /// Cents said after the dollars, at `index`: "(a dollar) fifty", "(four) ninety nine",
+    /// "(2 dollars) and a half", "(3 dollars) and 25 cents". The amount and the words used.
+    private static func cents(_ tokens: [Token], at index: Int, afterCurrency: Bool) -> (value: Double, length: Int)? {
+        var position = index
+        let joined = position < tokens.count && tokens[position].text == "and"
+        if joined { position += 1 }
+        guard position < tokens.count else { return nil }
+        if joined {
+            if tokens[position].text == "a", position + 1 < tokens.count, tokens[position + 1].text == "half" { return (0.5, position + 2 - index) }
+            if tokens[position].text == "half" { return (0.5, position + 1 - index) }
+        }
+        var value: Double
+        if tens.contains(tokens[position].text), let word = Lexicon.numberWords[tokens[position].text] {
+            value = word
+            position += 1
+            if position < tokens.count, let unit = Lexicon.numberWords[tokens[position].text], unit >= 1, unit <= 9, unit == unit.rounded() {
+                value += unit
+                position += 1
+            }
+        } else if afterCurrency || joined, let number = tokens[position].number, tokens[position].isNumber, number >= 1, number <= 99,
+            number == number.rounded(), !tokens[position].text.contains(".")
+        {
+            value = number
+            position += 1
+        } else {
+            return nil
+        }
+        let saysCents = position < tokens.count && ["cents", "cent", "c"].contains(tokens[position].text)
+        // "and 25" is cents only when "cents" is said ("under 5 dollars and 2 lemons").
+        if joined && !saysCents { return nil }
+        if saysCents { position += 1 }
+        return (value / 100, position - index)
+    }
+
     /// The maximum price and the tokens without the filter words.
     static func extract(_ input: [Token]) -> (maxPrice: Double?, tokens: [Token]) {
         // "a fiver" is "$5".
@@ -43,13 +79,26 @@ enum PriceFilter {
             }
             // "if the price is under five": said as a price, a bare number word is money.
             let saidPrice = words[start..<amountIndex].contains { ["price", "prices", "cost", "costs", "priced"].contains($0) }
+            // "nothing over four fifty": dollars and cents as words.
+            var dollarsAndCents: Double?
+            if amountIndex + 1 < tokens.count, tens.contains(tokens[amountIndex + 1].text), let dollars = Lexicon.numberWords[tokens[amountIndex].text],
+                dollars >= 1, dollars <= 19, dollars == dollars.rounded()
+            {
+                dollarsAndCents = dollars
+            }
             guard amountIndex < tokens.count,
-                let amount = amount(tokens, at: amountIndex) ?? (saidPrice ? Lexicon.numberWords[tokens[amountIndex].text] : nil)
+                var amount = amount(tokens, at: amountIndex) ?? dollarsAndCents ?? (saidPrice ? Lexicon.numberWords[tokens[amountIndex].text] : nil)
             else { continue }
             var end = amountIndex + 1
             if end < tokens.count, ["budget", "limit", "max", "maximum", "cap"].contains(tokens[end].text), tokens[amountIndex].isMoney { end += 1 }
             let hasCurrencyWord = end < tokens.count && currencyWords.contains(tokens[end].text)
             if hasCurrencyWord { end += 1 }
+            if amount == amount.rounded(), tokens[amountIndex].isMoney || hasCurrencyWord || dollarsAndCents != nil,
+                let (cents, length) = cents(tokens, at: end, afterCurrency: hasCurrencyWord)
+            {
+                amount += cents
+                end += length
+            }
             // "$10 a pound", "$2/lb", "3 dollars each": the price of one, which is what a price is.
             if tokens[amountIndex].isMoney || hasCurrencyWord {
                 if end < tokens.count, ["a", "per", "an", "the"].contains(tokens[end].text), end + 1 < tokens.count,

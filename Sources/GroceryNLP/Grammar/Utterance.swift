@@ -39,3 +39,28 @@ enum Utterance {
         return tokens
     }
 }
+
+extension Utterance {
+    /// Words before "like" that make it a verb or a comparison ("i like", "would like",
+    /// "anything like"): there it is kept.
+    private static let likeKeepers: Set<String> = [
+        "i", "id", "we", "wed", "you", "u", "they", "would", "d", "dont", "doesnt", "didnt", "do", "does", "really", "also",
+        "still", "anything", "something", "feel", "feels", "looks", "look", "tastes", "taste", "sounds", "kinda", "wouldnt", "not",
+    ]
+
+    /// Spoken hedges out: "like" as a filler ("a frozen pizza thats like less than five
+    /// bucks", "um like two pounds of bananas", "in like the bakery"), before the price
+    /// and the quantities are read.
+    static func dropHedges(_ tokens: [Token]) -> [Token] {
+        guard tokens.contains(where: { $0.text == "like" }) else { return tokens }
+        var kept: [Token] = []
+        kept.reserveCapacity(tokens.count)
+        for (index, token) in tokens.enumerated() {
+            if token.text == "like", index + 1 < tokens.count, !(kept.last.map { likeKeepers.contains($0.text) } ?? false) {
+                continue
+            }
+            kept.append(token)
+        }
+        return kept
+    }
+}

@@ -7,11 +7,13 @@
 struct FuzzyIndex: Sendable {
     /// Words shorter than this are never corrected: too many real words lie one edit apart.
     static let minimumLength = 5
+    /// A correction may be one letter shorter than that ("chipps" → chip, "salza" → salsa).
+    static let minimumCorrectionLength = 4
 
     private var byDeletion: [String: [String]] = [:]
 
     init<Words: Sequence<String>>(words: Words) {
-        for word in words where word.utf8.count >= Self.minimumLength && word.utf8.allSatisfy({ $0 < 0x80 }) {
+        for word in words where word.utf8.count >= Self.minimumCorrectionLength && word.utf8.allSatisfy({ $0 < 0x80 }) {
             for key in Self.deletions(of: word) + [word] {
                 byDeletion[key, default: []].append(word)
             }

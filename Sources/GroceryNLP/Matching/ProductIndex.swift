@@ -32,6 +32,8 @@ struct ProductIndex: Sendable {
     let ownTerms: [[Int]]
     /// Per product: the term of its name's last word ("Gala Apples" → apple), or -1.
     let heads: [Int]
+    /// The terms that are some product's head.
+    let headTerms: Set<Int>
     let fuzzy: FuzzyIndex
 
     static let nameWeight = 1.0
@@ -92,6 +94,7 @@ struct ProductIndex: Sendable {
         self.nameTerms = nameTerms
         self.ownTerms = ownTerms
         self.heads = heads
+        headTerms = Set(heads.filter { $0 >= 0 })
         self.phrases = phrases.mapValues { Array(Set($0)).sorted() }
         postings = best.map { byProduct in
             byProduct.map { Posting(product: $0.key, weight: $0.value) }.sorted { $0.product < $1.product }

@@ -109,7 +109,7 @@ struct ProductMatcher: Sendable {
     /// knows as one ("la croix") give that one.
     private func prepare(_ words: [String]) -> Prepared {
         let words = words.filter { !Lexicon.matchStopwords.contains($0) }
-        let plain = words.map(Stemmer.stem)
+        let plain = words.map(knownStem)
         var stems: [String] = []
         stems.reserveCapacity(words.count)
         var skipNext = false
@@ -119,9 +119,13 @@ struct ProductMatcher: Sendable {
                 continue
             }
             let stem = plain[position]
-            if position + 1 < words.count, index.termIDs[stem] == nil || index.termIDs[plain[position + 1]] == nil {
+            // Two words written apart that the catalog has as one ("straw berries", "blue
+            // berries"): one, when either is unknown or the one is a product's own noun.
+            if position + 1 < words.count {
                 let joined = Stemmer.stem(word + words[position + 1])
-                if index.termIDs[joined] != nil {
+                if let id = index.termIDs[joined],
+                    index.termIDs[stem] == nil || index.termIDs[plain[position + 1]] == nil || index.headTerms.contains(id)
+                {
                     stems.append(joined)
                     skipNext = true
                     continue
@@ -132,10 +136,16 @@ struct ProductMatcher: Sendable {
                 stems.append(stem)
                 continue
             }
-            let split = (3...(characters.count - 3)).lazy.compactMap { cut -> [String]? in
-                let (left, right) = (Stemmer.stem(String(characters[..<cut])), Stemmer.stem(String(characters[cut...])))
-                return self.index.termIDs[left] != nil && self.index.termIDs[right] != nil ? [left, right] : nil
-            }.first
+            let cuts = 3...(characters.count - 3)
+            let parts = cuts.map { (Stemmer.stem(String(characters[..<$0])), Stemmer.stem(String(characters[$0...]))) }
+            let split =
+                parts.first { index.termIDs[$0.0] != nil && index.termIDs[$0.1] != nil }.map { [$0.0, $0.1] }
+                // "peanutbuter": one half known, the other one slip from a known word.
+                ?? parts.lazy.compactMap { left, right -> [String]? in
+                    if index.termIDs[left] != nil, let fixed = index.fuzzy.corrections(of: right).first?.word { return [left, fixed] }
+                    if index.termIDs[right] != nil, let fixed = index.fuzzy.corrections(of: left).first?.word { return [fixed, right] }
+                    return nil
+                }.first
             stems += split ?? [stem]
         }
         stems = Array(stems.prefix(64))
@@ -223,7 +233,9 @@ struct ProductMatcher: Sendable {
                 guard let head else { return false }
                 let product = candidate.product
                 guard index.products[product].category == category else { return false }
+                // Or has the phrase as a keyword of its own ("chicken" for Chicken Drumsticks).
                 return index.heads[product] == head || (packages.contains(index.heads[product]) && index.nameTerms[product].contains(head))
+                    || exact.contains(product)
             }
             let chosen = (named.isEmpty ? pool : named).sorted {
                 let (a, b) = (index.products[$0.product].priceCents, index.products[$1.product].priceCents)
@@ -250,22 +262,38 @@ struct ProductMatcher: Sendable {
         guard (2...6).contains(words.count) else { return nil }
         // Each word is stemmed and spelt-checked once, not once per candidate chunk.
         let perWord = words.map { prepare([$0]) }
-        var chunks: [[String]] = []
-        var start = 0
-        while start < words.count {
-            let end = stride(from: words.count, to: start, by: -1).first { end in
-                guard end - start < words.count,
-                    let found = rank(perWord[start..<end].reduce(Prepared(), +), Options(maxPriceCents: maxPriceCents))
-                else { return false }
+        // Whether words[start..<end] is one product, each span ranked at most once.
+        var known: [Int: Bool] = [:]
+        func isProduct(_ start: Int, _ end: Int) -> Bool {
+            if let answer = known[start * 8 + end] { return answer }
+            var answer = false
+            if end - start < words.count, let found = rank(perWord[start..<end].reduce(Prepared(), +), Options(maxPriceCents: maxPriceCents)) {
                 // A lone word must be a product's own noun: "milk eggs" splits, "flavored
                 // sparkling water" does not.
-                return found.unmatchedWords == 0 && (found.namesHead || end - start > 1)
+                answer = found.unmatchedWords == 0 && (found.namesHead || end - start > 1)
             }
-            guard let end else { return nil }
-            chunks.append(Array(words[start..<end]))
-            start = end
+            known[start * 8 + end] = answer
+            return answer
         }
-        return chunks
+        // Longest first product first, backing off when the rest cannot be split
+        // ("tortillas taco seasoning sour cream": not "tortillas taco", then a lone "seasoning").
+        func chunks(from start: Int) -> [Range<Int>]? {
+            if start == words.count { return [] }
+            for end in stride(from: words.count, to: start, by: -1) where isProduct(start, end) {
+                if let rest = chunks(from: end) { return [start..<end] + rest }
+            }
+            return nil
+        }
+        return chunks(from: 0)?.map { Array(words[$0]) }
+    }
+
+    /// A word's stem, or, when the catalog does not know it, the stem of the word without
+    /// an "es" plural the stemmer misread ("kiwies" → kiwi, not "kiwy").
+    private func knownStem(_ word: String) -> String {
+        let stem = Stemmer.stem(word)
+        guard index.termIDs[stem] == nil, word.hasSuffix("es"), word.utf8.count > 5 else { return stem }
+        let shorter = Stemmer.stem(String(word.dropLast(2)))
+        return index.termIDs[shorter] != nil ? shorter : stem
     }
 
     /// The vocabulary term of a stem, or of its nearest spelling (worth a little less).
