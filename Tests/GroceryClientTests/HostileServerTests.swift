@@ -91,6 +91,10 @@ struct HostileServerTests {
             let state = try await awaitState(channel) { if case .waiting(attempt, _, _) = $0 { true } else { false } }
             guard case .waiting(_, let retryAt, let problem) = state else { throw TestFailure("\(state)") }
             #expect(problem == .closed(code: 1011, reason: ""))
+            // The peer's loops see one socket's end and the next one's start in either
+            // order; the client has closed the old one before it waits, so wait for the
+            // peer to see that before the next attempt is due.
+            try await eventually("attempt \(attempt)'s socket closed") { peer.openNow == 0 }
             delays.append(retryAt - now.now)
             await clock.advance(by: retryAt - now.now)
         }

@@ -68,6 +68,9 @@ final class PipeProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let event = events.first(where: matches) { return event }
+            if !process.isRunning, process.terminationReason == .uncaughtSignal {
+                throw DiedOfSignal(signal: process.terminationStatus, report: standardError)
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
         throw TestFailure("no \(description) event within \(timeout); got \(output.lines.withLock { $0 }.suffix(10)); stderr \(standardError)")
@@ -83,6 +86,23 @@ final class PipeProcess: Sendable {
         if process.isRunning { return nil }
         return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
     }
+}
+
+/// A child that died of a signal it did not send itself (not our kill): its crash report
+/// is kept whole, and `head` is the part worth printing.
+struct DiedOfSignal: Error, CustomStringConvertible {
+    var signal: Int32
+    var report: String
+    /// The crash line and the crashed thread's first frames.
+    var head: String {
+        let lines = report.split(separator: "\n", omittingEmptySubsequences: false)
+        let program = lines.firstIndex { $0.contains("Program crashed") }.map { [lines[$0]] } ?? []
+        guard let thread = lines.firstIndex(where: { $0.hasPrefix("Thread") && $0.hasSuffix("crashed:") }) else {
+            return (program + lines.prefix(30)).joined(separator: "\n")
+        }
+        return (program + lines[thread..<min(lines.count, thread + 25)]).joined(separator: "\n")
+    }
+    var description: String { "died of signal \(signal): \(head)" }
 }
 
 extension [String: Any] {

@@ -69,6 +69,9 @@ final class ServeProcess: Sendable {
             if !process.isRunning || output.stderr.withLock({ $0.contains("grocery serve:") }) { break }
             try await Task.sleep(for: .milliseconds(20))
         }
+        if !process.isRunning, process.terminationReason == .uncaughtSignal {
+            throw DiedOfSignal(signal: process.terminationStatus, report: output.stderr.withLock { $0 })
+        }
         process.terminate()
         throw TestFailure("grocery serve did not start: \(output.stderr.withLock { $0 })")
     }
