@@ -114,11 +114,13 @@ public struct NLPParser: Sendable {
     }
 
     /// An item with how well its words were matched.
-    private struct ParsedItem {
+    struct ParsedItem {
         var item: NLPItem
         var said: Bool
         var coverage: Double
         var headMatched: Bool
+        /// Every word explained, the head noun too.
+        var explained: Bool
         var product: ProductSummary? { item.product }
     }
 
@@ -207,7 +209,7 @@ public struct NLPParser: Sendable {
             // "6 limes for margaritas tonight": a purpose after the item, when the item
             // alone is fully explained.
             let hasSize = said.words.contains(where: \.isSize)
-            if let found = match, found.unmatchedWords > 0, let purpose = words.indices.dropFirst().first(where: { ["for", "because", "since"].contains(words[$0]) }),
+            if let found = match, found.unmatchedWords > 0, let purpose = words.indices.dropFirst().first(where: { Self.remarkStarts.contains(words[$0]) }),
                 let item = matcher.match(Array(words[..<purpose]), options: options), item.unmatchedWords == 0, item.headMatched
             {
                 (words, match) = (Array(words[..<purpose]), item)
@@ -221,8 +223,16 @@ public struct NLPParser: Sendable {
                 }
             }
             return [item(words, value: said.value, unit: said.unit, match: match)]
-        }
+        }.dropRemarks()
     }
+
+    /// Words that start what is said about an item, not the item: a purpose ("6 limes for
+    /// margaritas"), a reason ("shampoo bc im broke"), the speaker ("red onions we have
+    /// plenty"), an aside ("thighs gotta meal prep").
+    static let remarkStarts: Set<String> = [
+        "for", "because", "since", "bc", "cuz", "cause", "we", "i", "im", "ive", "weve", "were", "gotta", "asking", "as", "if", "those",
+        "kid", "kids", "hubby", "lemme", "its", "theyre", "they", "he", "she", "my", "our", "any", "need", "wants",
+    ]
 
     private func item(_ words: [String], value: Double?, unit: QuantityUnit?, options: ProductMatcher.Options) -> ParsedItem {
         item(words, value: value, unit: unit, match: matcher.match(words, options: options))
@@ -243,7 +253,8 @@ public struct NLPParser: Sendable {
             product: match?.best,
             alternatives: match?.alternatives ?? [])
         return ParsedItem(
-            item: item, said: value != nil, coverage: match?.coverage ?? 0, headMatched: match?.headMatched ?? false)
+            item: item, said: value != nil, coverage: match?.coverage ?? 0, headMatched: match?.headMatched ?? false,
+            explained: match.map { $0.headMatched && $0.unmatchedWords == 0 } ?? false)
     }
 
     private func finish(text: String, intent: Intent, base: Double, items: [ParsedItem], filters: NLPFilters) -> NLPResult {
@@ -276,3 +287,17 @@ public struct NLPParser: Sendable {
 }
 
 import Foundation
+
+extension [NLPParser.ParsedItem] {
+    /// "pampers size 4, kid is growing so fast", "soup and, if it's not too much trouble,
+    /// the chicken noodle": a part that starts like a remark and is not a product said
+    /// whole is not an item, when another part is.
+    func dropRemarks() -> [NLPParser.ParsedItem] {
+        guard count > 1 else { return self }
+        let kept = filter { item in
+            guard let first = item.item.phrase.split(separator: " ").first.map(String.init) else { return true }
+            return item.explained || item.said || !(NLPParser.remarkStarts.contains(first) || ["are", "is", "was"].contains(first))
+        }
+        return kept.isEmpty ? self : kept
+    }
+}

@@ -49,6 +49,13 @@ struct ClauseTests {
         .init(text: "take the onions off, we have loads", intent: .remove, items: [(["onion-yellow-3lb", "onion-red", "onion-white", "green-onions-bunch"], 1)]),
         .init(text: "add milk, i think we ran out", intent: .add, items: [(["milk-whole-gallon", "milk-whole-half-gallon", "milk-2pct-gallon"], 1)]),
         .init(text: "okay I'm all done, check me out", intent: .checkout, items: []),
+        // Without a comma: the remark starts at its subject or reason, after a product said whole.
+        .init(text: "remove the red onions we have plenty at home", intent: .remove, items: [(["onion-red"], 1)]),
+        .init(text: "whats the cheapest shampoo bc im broke", intent: .search, items: [(["shampoo-suave-ocean-breeze"], 1)]),
+        // A part that starts like a remark and is not a product said whole is no item.
+        .init(text: "pampers cruisers size 4, kid is growing so fast ugh", intent: .add, items: [(["diapers-pampers-cruisers-size4"], 1)]),
+        .init(text: "2 cans of tomato soup and, if it's not too much trouble, a can of chicken noodle", intent: .add,
+              items: [(["soup-tomato"], 2), (["soup-chicken-noodle"], 1)]),
     ]
 
     /// A superlative over an aisle or the store names no product: any product there.
@@ -62,6 +69,11 @@ struct ClauseTests {
 
     /// A size said with an article is the package, not how many; lean/fat is the percentage.
     static let sizes: [Expectation] = [
+        // "the 4 pack of red bull" is that package; a pack size closing the request is too.
+        .init(text: "how much is the 4 pack of red bull", intent: .price, items: [(["energy-drink-red-bull-4pk"], 1)]),
+        .init(text: "grab the diet coke 12 pack", intent: .add, items: [(["diet-cola-12pk-cans"], 1)]),
+        // A fraction in words before "of" or a unit.
+        .init(text: "three quarters of a pound of jalapenos", intent: .add, items: [(["jalapeno-peppers"], 0.75)]),
         .init(text: "add the 12 count large eggs", intent: .add, items: [(["eggs-large-12ct"], 1)]),
         .init(text: "potatoes, the 5 lb bag", intent: .add, items: [(["potato-russet-5lb", "potato-red-5lb", "potato-yukon-gold-5lb"], 1)]),
         .init(text: "get a 1 gallon whole milk", intent: .add, items: [(["milk-whole-gallon"], 1)]),

@@ -60,14 +60,14 @@ struct Clauses: Sendable {
 
     private static let superlativeLead = "(the|a|an|your|has_the|with_the|that_has_the|that_have_the|have_the|having_the|at_the|which|which_one|which_ones|which_one_is|which_is|whichever|whichever_one|whichever_ones|whichever_one_is|whichever_is|whatever|whatevers|whatever_is|whatever_one_is)?"
     private static let lowest = Pattern(
-        superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price_on|lowest_price_for|lowest_prices_on|cheapest_price_on|cheapest_price_for|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest|lowest_price_tag|smallest_price|most_cheap|more_cheap|cost_the_less|costs_the_less|cost_less|costs_less|less_expensive|less_pricey|cheaper|cheapper)")
+        superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price_on|lowest_price_for|lowest_prices_on|cheapest_price_on|cheapest_price_for|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest|lowest_price_tag|smallest_price|most_cheap|more_cheap|cost_the_less|costs_the_less|cost_less|costs_less|less_expensive|less_pricey|cheaper|cheapper|least_costly|less_costly)")
     private static let highest = Pattern(
-        superlativeLead + " (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most|highest_price|highest_cost|biggest_price|highest_price_tag|most_pricey|more_expensive|more_pricey|pricier)")
+        superlativeLead + " (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most|highest_price|highest_cost|biggest_price|highest_price_tag|most_pricey|more_expensive|more_pricey|pricier|most_costly|more_costly|most_bougie|bougiest|boujiest|most_boujee)")
     /// Correction markers that mean it wherever they are.
     private static let strongCorrection = Pattern(
-        "(no|oh|oops|sorry|wait|um|uh)? (no_wait|wait_no|no_make_that|no_make_it|make_that|i_mean|i_meant|scratch_that|or_rather|actually_make_that|actually_make_it|actually_no|correction|change_that_to|i_said|not_that)")
+        "(no|oh|oops|sorry|wait|um|uh|nah)? (no_wait|wait_no|jk|just_kidding|no_make_that|no_make_it|make_that|i_mean|i_meant|scratch_that|or_rather|actually_make_that|actually_make_it|actually_no|correction|change_that_to|i_said|not_that)")
     /// Markers that correct only right after a pause (a comma, "..."): "cheese, sorry, brie".
-    private static let weakCorrection = Pattern("(ah|oh|uh|um|er)? (no|nope|wait|sorry|actually|oops|rather|make_it|i_mean_like)")
+    private static let weakCorrection = Pattern("(ah|oh|uh|um|er)? (no|nope|nah|wait|sorry|actually|oops|rather|make_it|i_mean_like)")
     private static let correctionLead = Pattern("(make_that|make_it|it_should_be|its|to|like|uh|um|a|just)")
     private static let exclusion = Pattern("(but|and|just|though|only)? (not|no|except|except_for|other_than|anything_but|but_not|excluding|minus_the|skip_the|hold_the|nothing_with|none_of_the)")
     /// Words a remark after a comma begins with ("we have plenty", "almost out lol").

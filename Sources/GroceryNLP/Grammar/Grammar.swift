@@ -7,13 +7,17 @@ enum Grammar {
         "please", "pls", "plz", "plox", "kindly", "thanks", "thx", "thankyou", "cheers",
         // hesitations of dictated text: "can i get um five pounds of …"
         "um", "umm", "uh", "uhh", "uhm", "erm", "er", "hmm", "mmm",
+        // address and slang that carry no request: "which deodorant is cheapest, dear?",
+        // "cheapest frozen pizza fr"
+        "dear", "fr", "ngl", "tbh", "lowkey", "bruh", "lol", "lmao", "haha",
     ]
 
     /// Dropped from the start of a query, repeatedly ("ok so can you please …").
     static let leadingFillers: [Pattern] = [
-        Pattern("hey|hi|hello|yo|ok|okay|so|um|umm|uh|uhh|er|well|oh|wait|yes|yeah|yep|yup|alright|and|also|then|now|just|right|hmm|sure|actually|quick|quickly|oops|nvm|grocery|walmart"),
+        Pattern("hey|hi|hello|yo|ok|okay|so|um|umm|uh|uhh|er|well|oh|wait|yes|yeah|yep|yup|alright|and|also|then|now|just|right|hmm|sure|actually|quick|quickly|oops|nvm|grocery|walmart|bro|dude|nah|ayo|welp|omg|ugh|on_second_thought|on_second_thoughts"),
         Pattern("(can|could|would|will|wont) (you|u|ya) (also|just|quickly|maybe)?"),
         Pattern("would you mind"),
+        Pattern("(would|could|will) (you|u) (be_so_kind_as_to|be_so_kind_and|be_kind_enough_to|kindly)"),
         Pattern("(i|id|i_would|we|wed) (would|d)? (like|want|need) (you|u) to"),
         Pattern("i_want_you_to|i_need_you_to|go_ahead_and|be_a_dear_and"),
         Pattern("lets|let_us"),
@@ -25,7 +29,7 @@ enum Grammar {
 
     /// Dropped from the end of a query, repeatedly ("… right now thanks").
     static let trailingFillers: [Pattern] = [
-        Pattern("now|asap|today|tonight|ok|okay|thanks|thank_you|thx|again|quickly|real_quick|if_possible|if_you_can|right_now|for_me|for_us|as_soon_as_possible|while_youre_at_it|yeah|then|mate|buddy|bro|is_fine|is_good|will_do|is_enough|is_plenty|should_do|is_ok|is_okay|is_all|please|through|rn|atm|pls|plz|lol"),
+        Pattern("now|asap|today|tonight|ok|okay|thanks|thank_you|thx|again|quickly|real_quick|if_possible|if_you_can|right_now|for_me|for_us|as_soon_as_possible|while_youre_at_it|yeah|then|mate|buddy|bro|is_fine|is_good|will_do|is_enough|is_plenty|should_do|is_ok|is_okay|is_all|please|through|rn|atm|pls|plz|lol|lmao|haha|ugh|fam|lets_go|lets_goo|lets_gooo|if_you_please|if_you_would|if_you_would_be_so_kind|if_its_not_too_much_trouble|thank_you_kindly|for_now|honestly|whatever|asking_for_a_friend|show_me_what_you_got|show_me_whatchu_got|lemme_see|let_me_see|nothing_fancy"),
         // "lemme see my order before i pay": what comes after is not part of the request
         Pattern("(before|so|then|and_then|after) (i|we) (pay|check_out|checkout|go|leave|order)"),
     ]

@@ -55,6 +55,9 @@ enum IntentRules {
         IntentRule(.help, start: "(whats|what_is|what_are) (this|the_commands|your_commands|the_options|possible|available|supported)", rest: .any),
         IntentRule(.help, start: "how (do|does|can|should|to) (i|you|this|it|one|we|the_app|the_program|use)", rest: .any),
         IntentRule(.help, start: "how (this|it) works", rest: .any),
+        IntentRule(.help, start: "what (can|do) (u|ya) (do|help_with|help_me_with)", rest: .any),
+        IntentRule(.help, start: "how (does|do) (this|it|the) (thing|app|program|assistant|bot|site)? (even)? (work|works)", rest: .any),
+        IntentRule(.help, start: "(could|can|would) (you|u) (explain|tell_me) (what|how)", end: "(help|helping|assist|assisting) (me|us)? (with)?", rest: .any),
         IntentRule(.help, start: "what (kinds_of|kind_of|sort_of|sorts_of|types_of)? (things|stuff|questions|requests) (can|could|should|do) (i|we|you) (actually|really|even|also)? (ask|say|type|do|handle|understand)", rest: .any),
         IntentRule(.help, start: "(im|i_am|were|we_are|i_feel|totally) (confused|lost|stuck)", rest: .any),
         IntentRule(.help, start: "i (dont|do_not|cant|cannot) (know|understand|figure_out|get) (how|what)?", rest: .any),
@@ -66,6 +69,7 @@ enum IntentRules {
         IntentRule(.clear, start: "(clear|empty|reset|wipe|erase|flush|purge|nuke|clean|emptying|clearing) (out|up)? (the|my|our|this)? (whole|entire)? (cart|basket|trolley|list|order|everything|shopping_cart|shopping_list|all|it|items)? (out|up)?", rest: .empty),
         IntentRule(.clear, start: "(remove|delete|drop|trash|dump|toss|cancel|discard|clear|forget|scrap|ditch|nix|scratch|get_rid_of|throw_out|throw_away|take_out|take_away|lose|undo|removing|deleting) (everything|all|it_all|all_of_it|all_items|all_the_items|all_products|all_the_products|all_things|all_the_things|all_of_them|all_of_my_items|all_my_items|every_item|every_single_item|the_whole_thing|the_lot|the_whole_lot|the_whole_cart|the_entire_cart|the_whole_order|the_entire_order|everything_in_it|the_cart|my_cart|the_basket|my_basket|my_list|the_list|the_order|my_order|all_the_stuff|all_my_stuff)", rest: .empty),
         IntentRule(.clear, start: "(start|begin) (over|again|fresh|afresh|from_scratch|anew|a_new_cart|a_new_order|a_new_list|with_an_empty_cart)", rest: .any),
+        IntentRule(.clear, start: "(remove|delete|take_out|clear|get_rid_of|take) (absolutely|simply|just|really)? (everything|all|all_items|every_item|all_the_items) (out)? (from|in|out_of|off) (my|the|our) (cart|basket|list|order)", rest: .any),
         IntentRule(.clear, start: "(toss|dump|scrap|clear|remove|delete|ditch|trash|bin|wipe) (everything|it_all|all_of_it|the_whole_list|the_entire_list|my_whole_list|the_whole_basket|the_whole_cart|the_lot)", rest: .any),
         IntentRule(.clear, start: "(scrap|toss|dump|ditch|trash|bin|wipe|clear|cancel) (the|my)? (whole|entire)? (list|cart|basket|order)", rest: .empty),
         IntentRule(.clear, start: "(i|we)? (dont|do_not|no_longer) (want|need) (anything|any_of_it|any_of_this|any_of_these|any_of_them|any_of_that|anything_in_my_cart|anything_anymore|it_all|everything|all_of_it)", rest: .empty),
@@ -80,6 +84,7 @@ enum IntentRules {
         IntentRule(.checkout, start: "(checkout|check_out|check_me_out|checking_out|check_it_out|pay|pay_now|pay_up|buy_now|order_now|purchase_now|finish|done|finished|complete|submit|confirm|finalize|proceed|checkout_now|check_out_now)", rest: .empty),
         IntentRule(.checkout, start: "(im|i_am|were|we_are|i_want_to|i_wanna|i_would_like_to|id_like_to|wed_like_to|we_want_to|ready_to|time_to|go_to|proceed_to|take_me_to|continue_to|move_to|lets|can_i|can_we|could_i|i_need_to|we_need_to) (ready_to)? (checkout|check_out|pay|payment|the_checkout|complete_my_order|place_my_order|place_the_order|place_an_order|finish_my_order|finish_up|wrap_up|wrap_this_up|pay_now|buy_it_all|buy_everything|check_out_now)", rest: .empty),
         IntentRule(.checkout, start: "(place|submit|complete|finish|finalize|confirm|send|process|finalise|make|execute) (my|the|this|our|an)? (order|purchase|checkout|transaction|shopping|payment|sale)", rest: .empty),
+        IntentRule(.checkout, start: "(i|we)? (would|d|want|wanna)? (like|need)? (to)? (pay|pay_for) (for)? (my|the|our|these|all_my|all_the) (groceries|order|items|things|stuff|shopping|purchases) (now)?", rest: .empty),
         IntentRule(.checkout, start: "(buy|purchase|order|pay_for|get) (it|them|everything|it_all|all_of_it|the_cart|my_cart|whats_in_my_cart|whats_in_the_cart|all_this|all_of_this|the_lot|these|these_items|all_these|my_items|the_items|all_items|my_stuff|my_order|the_order)", rest: .empty),
         IntentRule(.checkout, start: "(im|i_am|were|we_are|i_think_im|all) (done|finished|ready|all_set|all_done|good|set|through) (shopping|here|with_my_list|with_shopping|for_today|with_this_order)? (so|and)? (can_we_pay|can_i_pay|lets_pay|pay|i_can_pay|we_can_pay|can_we_check_out|can_i_check_out|can_we_checkout|can_i_checkout|lets_check_out|lets_checkout)?", rest: .empty),
         IntentRule(.checkout, start: "(thats|that_is|that_will_be|thatll_be|that_should_be|this_is|that_would_be) (all|it|everything|everything_for_today|all_for_today|all_for_now|all_i_need|enough)", rest: .empty),
@@ -120,6 +125,9 @@ enum IntentRules {
         IntentRule(.cart, start: "how many (items|things|products) (are|do_i_have|have_i|did_i|in|are_in)", rest: .any),
         IntentRule(.cart, start: "(is|whats|what_is|anything) (in)? (my|the) (cart|basket) (empty)?", rest: .any),
         IntentRule(.cart, start: "(where|how) (is|s)? (my|the) (cart|basket|order|total)", rest: .any),
+        IntentRule(.cart, start: "(itemize|itemise|tally|enumerate) (me|us)? (my|the|our) (cart|basket|order|list|items)", rest: .empty),
+        IntentRule(.cart, start: "what (do|did|have) (i|we) (even|actually|really)? (have|got) (in|on) (my|the|our) (cart|basket|trolley|list|order)", rest: .empty),
+        IntentRule(.cart, start: "(read|read_back|read_out|tell_me|list) (me|us)? (back)? (what|everything) (i|we) (have|got|have_got) (in|on) (my|the|our) (cart|basket|list|order) (so_far)?", rest: .empty),
     ]
 
     static let update: [IntentRule] = [

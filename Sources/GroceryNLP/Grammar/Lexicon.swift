@@ -77,6 +77,7 @@ enum Lexicon {
         (Pattern("half of (a|an)?"), 0.5),
         (Pattern("a half"), 0.5),
         (Pattern("a quarter (of)?"), 0.25),
+        (Pattern("a third (of)? (a|an)?"), 1.0 / 3),
         (Pattern("one and a half"), 1.5),
         (Pattern("a|an|one"), 1),
     ]

@@ -65,6 +65,8 @@ enum QuantityParser {
         return unit
     }
 
+    private static let fractionWords: [String: Double] = ["quarters": 4, "thirds": 3, "quarter": 4, "third": 3]
+
     private static func unitWord(_ tokens: [Token], at index: Int, afterNumber: Bool) -> QuantityUnit? {
         let word = tokens[index].text
         guard !tokens[index].isSize, let unit = Lexicon.units[word] else { return nil }
@@ -79,6 +81,16 @@ enum QuantityParser {
     /// ("twenty five", "a hundred"), or a quantity phrase ("a couple of").
     private static func leadingNumber(_ tokens: [Token], at index: inout Int) -> Double? {
         guard index < tokens.count else { return nil }
+        // "three quarters of a pound", "two thirds of a gallon": a fraction said in words.
+        if index + 1 < tokens.count, let parts = fractionWords[tokens[index + 1].text],
+            let count = tokens[index].isNumber ? tokens[index].number : Lexicon.numberWords[tokens[index].text], count >= 1, count < parts,
+            index + 2 < tokens.count, tokens[index + 2].text == "of" || Lexicon.units[tokens[index + 2].text] != nil
+        {
+            index += 2
+            if index < tokens.count, tokens[index].text == "of" { index += 1 }
+            if index < tokens.count, ["a", "an"].contains(tokens[index].text) { index += 1 }
+            return count / parts
+        }
         if tokens[index].isNumber, let number = tokens[index].number {
             index += 1
             if index < tokens.count, tokens[index].isNumber, let fraction = tokens[index].number, fraction > 0, fraction < 1,

@@ -30,12 +30,28 @@ enum SizeWords {
             }
             // "a 2 liter …", "the 18 count", "the half gallon (of 2%)": not "the 2 lbs of
             // beef", not "a 12 pack of cola" (a pack of them).
-            let halfGallonOf = tokens[index].text == "the" && tokens[next].text == "half"
+            // "the 4 pack of red bull" names the package, as "a 12 pack of cola" does not.
+            let definite = tokens[index].text == "the"
+            let halfGallonOf = definite && tokens[next].text == "half"
             guard articles.contains(tokens[index].text), next + 1 < tokens.count,
                 tokens[next].isNumber || tokens[next].text == "half" || (Lexicon.numberWords[tokens[next].text] ?? 0) >= 2,
-                let unit = Lexicon.units[tokens[next + 1].text], let spelling = measures[unit],
-                next + 2 == tokens.count || !["of", "x"].contains(tokens[next + 2].text) || halfGallonOf,
-                unit != .pack || next + 2 == tokens.count || tokens[next + 2].text != "of"
+                let unit = Lexicon.units[tokens[next + 1].text], let spelling = measures[unit]
+            else {
+                // "grab the diet coke 12 pack": a pack size closing the request, after its product.
+                if index > 0, next + 1 == tokens.count, tokens[index].isNumber, !tokens[index - 1].isNumber, !tokens[index - 1].isSeparator,
+                    !articles.contains(tokens[index - 1].text), ["pack", "pk"].contains(tokens[next].text),
+                    !["to", "of", "by", "x", "it", "them", "make"].contains(tokens[index - 1].text),
+                    Lexicon.units[tokens[index - 1].text] == nil, !Grammar.joiners.contains(tokens[index - 1].text)
+                {
+                    tokens[index].isSize = true
+                    tokens[next] = Token(text: "pack")
+                    tokens[next].isSize = true
+                }
+                continue
+            }
+            let packOf = unit == .pack && next + 2 < tokens.count && tokens[next + 2].text == "of"
+            guard next + 2 == tokens.count || !["of", "x"].contains(tokens[next + 2].text) || halfGallonOf || (definite && packOf),
+                !packOf || definite
             else { continue }
             // "the 18 count" closing a phrase, or a size followed by what it is.
             guard index > 0 || next + 2 < tokens.count else { continue }

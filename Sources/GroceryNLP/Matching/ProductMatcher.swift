@@ -299,7 +299,11 @@ struct ProductMatcher: Sendable {
     /// The vocabulary term of a stem, or of its nearest spelling (worth a little less).
     private func resolve(_ stem: String) -> Term? {
         if let id = index.termIDs[stem] { return Term(id: id, weight: index.idf[id]) }
-        guard let correction = index.fuzzy.corrections(of: stem).first, let id = index.termIDs[correction.word] else {
+        // The stem lost a plural "s" the catalog word keeps ("asparagas" → "asparaga", one
+        // letter further from "asparagus" than the word said): the word is tried too.
+        guard let correction = index.fuzzy.corrections(of: stem).first ?? index.fuzzy.corrections(of: stem + "s").first,
+            let id = index.termIDs[correction.word]
+        else {
             return nil
         }
         return Term(id: id, weight: index.idf[id] * 0.8)
