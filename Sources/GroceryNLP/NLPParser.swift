@@ -45,6 +45,7 @@ public struct NLPParser: Sendable {
         }
 
         var options = ProductMatcher.Options(maxPriceCents: maxPrice.flatMap { Money.cents(dollars: $0) }, excluded: clauses.excluded, price: clauses.price)
+        options.pricedWords = clauses.pricedWords
         if case .aisle(let aisle) = clauses.scope { options.category = aisle }
         options.anyInScope = clauses.scopeOnly
         // "what've you got under 2 bucks in snacks", "show me stuff in the frozen aisle": the
@@ -119,7 +120,7 @@ public struct NLPParser: Sendable {
         var said: Bool
         var coverage: Double
         var headMatched: Bool
-        /// Every word explained, the head noun too.
+        /// Every word explained, and the phrase's head noun is the product's own.
         var explained: Bool
         var product: ProductSummary? { item.product }
     }
@@ -200,7 +201,13 @@ public struct NLPParser: Sendable {
             let match = matcher.extreme(price, in: options.category, maxPriceCents: maxPriceCents, limit: options.limit)
             return [item(said.words.map(\.text), value: said.value, unit: said.unit, match: match)]
         }
-        return segmenter.split(tokens, splitAtNumbers: intent != .update).flatMap { segment -> [ParsedItem] in
+        if let preference = options.price, let choice = choice(tokens, preference: preference, options: options) { return [choice] }
+        let segments = segmenter.split(tokens, splitAtNumbers: intent != .update)
+        // Several items and a superlative said for some of them: each item its own.
+        let perItem = segments.count > 1 && segments.contains { $0.said.words.contains { options.pricedWords[$0.text] != nil } }
+        return segments.flatMap { segment -> [ParsedItem] in
+            var options = options
+            if perItem { options.price = segment.said.words.lazy.compactMap { options.pricedWords[$0.text] }.first }
             let said = intent == .update ? UpdateQuantity.parse(segment.tokens) : segment.said
             // Size words go first, so the head noun is the product's, not the size's ("dr
             // pepper 12-pack" is matched as "12 pack dr pepper").
@@ -234,6 +241,30 @@ public struct NLPParser: Sendable {
         "kid", "kids", "hubby", "lemme", "its", "theyre", "they", "he", "she", "my", "our", "any", "need", "wants",
     ]
 
+    /// "mushrooms, which is less expensive, white or baby bella", "cheapest trash bags,
+    /// kitchen or big ones": a superlative over alternatives said with "or" picks among
+    /// the best product of each, those of the first one's aisle.
+    private func choice(_ tokens: [Token], preference: Clauses.PricePreference, options: ProductMatcher.Options) -> ParsedItem? {
+        guard tokens.contains(where: { $0.text == "or" }) else { return nil }
+        var alternatives: [[String]] = [[]]
+        for token in tokens where !token.isSeparator && !token.isNumber {
+            if token.text == "or" { alternatives.append([]) } else { alternatives[alternatives.count - 1].append(token.text) }
+        }
+        var plain = options
+        plain.price = nil
+        let matched = alternatives.filter { !$0.isEmpty }.compactMap { words -> ([String], ProductMatch)? in
+            guard let match = matcher.match(words, options: plain), match.headMatched else { return nil }
+            return (words, match)
+        }
+        guard matched.count >= 2, let aisle = matched.first?.1.best.category else { return nil }
+        let sameAisle = matched.filter { $0.1.best.category == aisle }
+        guard sameAisle.count >= 2 else { return nil }
+        let chosen = sameAisle.min { a, b in
+            preference == .lowest ? a.1.best.price < b.1.best.price : a.1.best.price > b.1.best.price
+        }
+        return chosen.map { item($0.0, value: nil, unit: nil, match: $0.1) }
+    }
+
     private func item(_ words: [String], value: Double?, unit: QuantityUnit?, options: ProductMatcher.Options) -> ParsedItem {
         item(words, value: value, unit: unit, match: matcher.match(words, options: options))
     }
@@ -254,7 +285,7 @@ public struct NLPParser: Sendable {
             alternatives: match?.alternatives ?? [])
         return ParsedItem(
             item: item, said: value != nil, coverage: match?.coverage ?? 0, headMatched: match?.headMatched ?? false,
-            explained: match.map { $0.headMatched && $0.unmatchedWords == 0 } ?? false)
+            explained: match.map { $0.namesHead && $0.unmatchedWords == 0 } ?? false)
     }
 
     private func finish(text: String, intent: Intent, base: Double, items: [ParsedItem], filters: NLPFilters) -> NLPResult {

@@ -93,6 +93,15 @@ struct ClauseTests {
 
     static let superlatives: [Expectation] = [
         .init(text: "add the cheapest mustard", intent: .add, items: [(["mustard-yellow"], 1)]),
+        // Each superlative is its own item's; an item without one is matched as said.
+        .init(text: "cheapest milk and the most expensive cheese", intent: .search,
+              items: [(["milk-2pct-half-gallon"], 1), (["cheese-cheddar-medium-block-2lb"], 1)]),
+        .init(text: "add the cheapest bread and 2 gallons of milk", intent: .add, items: [(["bread-white-sandwich"], 1), (["milk-whole-gallon"], 2)]),
+        // Alternatives said with "or": the cheaper of the two.
+        .init(text: "mushrooms, which one is less expensive, white or baby bella?", intent: .search, items: [(["mushrooms-white-8oz"], 1)]),
+        // A brand said alone: all its products, in any aisle.
+        .init(text: "what's the cheapest pepperidge farm product", intent: .search, items: [(["crackers-goldfish"], 1)]),
+        .init(text: "add pepsi not coke", intent: .add, items: [(["cola-pepsi-12pk-cans"], 1)]),
         .init(text: "the most expensive honey please", intent: .search, items: [(["honey-clover"], 1)]),
         .init(text: "buy 2 of the cheapest dish soap", intent: .add, items: [(["dish-soap-palmolive"], 2)]),
         .init(text: "grab the priciest cheddar", intent: .add, items: [(["cheese-cheddar-medium-block-2lb"], 1)]),

@@ -58,7 +58,9 @@ public struct NIOWebSocketTransport: Transport {
                                 try channel.pipeline.syncOperations.addHandler(
                                     NIOSSLClientHandler(context: sslContext, serverHostname: serverName), position: .first)
                             }
-                            return try Self.configure(channel, host: host, port: port, path: path, response: response)
+                            return try Self.firstUseOfGenerics.withLock { _ in
+                                try Self.configure(channel, host: host, port: port, path: path, response: response)
+                            }
                         }
                     }
                 switch try await upgrade.get() {
@@ -112,6 +114,14 @@ public struct NIOWebSocketTransport: Transport {
         }
     }
 
+    /// Held while a channel's pipeline is built and wrapped. The walmart and grocery
+    /// channels connect at once on two event loops, and the first pipeline each builds
+    /// instantiates the same generic metadata; the Swift runtime has crashed there (SIGSEGV
+    /// in `swift_conformsToProtocol` → `isCanonicalStaticallySpecializedGenericMetadata`,
+    /// one start in about 700, the class of swiftlang/swift#58414). Building pipelines one
+    /// at a time costs microseconds per connect.
+    private static let firstUseOfGenerics = Mutex(())
+
     private static func configure(
         _ channel: any Channel, host: String, port: Int, path: String, response: ResponseHead
     ) throws -> EventLoopFuture<Upgrade> {
@@ -119,7 +129,9 @@ public struct NIOWebSocketTransport: Transport {
             maxFrameSize: 1 << 20,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
-                    .websocket(try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel))
+                    try Self.firstUseOfGenerics.withLock { _ in
+                        .websocket(try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel))
+                    }
                 }
             })
         var headers = HTTPHeaders()

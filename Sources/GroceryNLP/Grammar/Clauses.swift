@@ -52,6 +52,8 @@ struct Clauses: Sendable {
     /// Words the shopper does not want in the product ("brown", "saltines").
     var excluded: [String] = []
     var price: PricePreference?
+    /// Per superlative, a word of the item it is about, for a query of several items.
+    var pricedWords: [String: PricePreference] = [:]
     /// The aisle (or the whole store) a superlative is asked about.
     var scope: Scope?
     /// Whether the scope is all the superlative names ("the most expensive thing in the
@@ -60,7 +62,7 @@ struct Clauses: Sendable {
 
     private static let superlativeLead = "(the|a|an|your|has_the|with_the|that_has_the|that_have_the|have_the|having_the|at_the|which|which_one|which_ones|which_one_is|which_is|whichever|whichever_one|whichever_ones|whichever_one_is|whichever_is|whatever|whatevers|whatever_is|whatever_one_is)?"
     private static let lowest = Pattern(
-        superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price_on|lowest_price_for|lowest_prices_on|cheapest_price_on|cheapest_price_for|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest|lowest_price_tag|smallest_price|most_cheap|more_cheap|cost_the_less|costs_the_less|cost_less|costs_less|less_expensive|less_pricey|cheaper|cheapper|least_costly|less_costly)")
+        superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price_on|lowest_price_for|lowest_prices_on|cheapest_price_on|cheapest_price_for|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest|lowest_price_tag|smallest_price|most_cheap|more_cheap|cost_the_less|costs_the_less|cost_less|costs_less|less_expensive|less_pricey|cheaper|cheapper|least_costly|less_costly|most_economical|bargain|bargain_priced|cheapest_option_for|cheapest_option_of|cheapest_choice_for|cheapest_kind_of|cheapest_brand_of|cheapest_one_of|cheapest_among|cheapest_of_all|cheapest_out_of)")
     private static let highest = Pattern(
         superlativeLead + " (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most|highest_price|highest_cost|biggest_price|highest_price_tag|most_pricey|more_expensive|more_pricey|pricier|most_costly|more_costly|most_bougie|bougiest|boujiest|most_boujee)")
     /// Correction markers that mean it wherever they are.
@@ -125,17 +127,30 @@ struct Clauses: Sendable {
                 tokens[index] = Token(text: String(decoding: meant, as: UTF8.self))
             }
         }
-        let words = self.words
-        for (pattern, preference) in [(Self.lowest, PricePreference.lowest), (Self.highest, .highest)] {
-            for start in tokens.indices {
-                guard let length = pattern.longestMatch(words, from: start), length > 0 else { continue }
-                // "the cheapest one" said alone keeps a word to match: only the superlative goes.
-                tokens.removeSubrange(start..<start + length)
-                price = preference
-                return
+        // Every superlative, in order ("the cheapest milk and the priciest cheese"); the
+        // first is the query's, each one also its item's.
+        var start = 0
+        while start < tokens.count {
+            let words = self.words
+            guard let (length, preference) = [(Self.lowest, PricePreference.lowest), (Self.highest, .highest)].lazy.compactMap({ pattern, preference in
+                pattern.longestMatch(words, from: start).flatMap { $0 > 0 ? ($0, preference) : nil }
+            }).first
+            else {
+                start += 1
+                continue
             }
+            // "the cheapest one" said alone keeps a word to match: only the superlative goes.
+            tokens.removeSubrange(start..<start + length)
+            if price == nil { price = preference }
+            // The item it is about: the first word after it, or before it ("which soda is cheapest").
+            let after = tokens[start...].prefix { !$0.isSeparator && !Grammar.joiners.contains($0.text) }.first { !Self.itemFiller.contains($0.text) }
+            let before = tokens[..<start].last { !$0.isSeparator && !Self.itemFiller.contains($0.text) }
+            if let word = (after ?? before)?.text, pricedWords[word] == nil { pricedWords[word] = preference }
         }
     }
+
+    /// Words between a superlative and its item ("the cheapest **of the** pears").
+    private static let itemFiller: Set<String> = ["the", "a", "an", "of", "one", "ones", "is", "are", "which", "what", "whats", "your", "my", "some", "any"]
 
     private static let aisles: [String: ProductCategory] = [
         "produce": .produce, "fruit": .produce, "fruits": .produce, "vegetables": .produce, "veggies": .produce, "veg": .produce,
@@ -294,6 +309,17 @@ struct Clauses: Sendable {
 
     /// "but not the brown one", ", no saltines", "except the decaf": the words go to
     /// ``excluded`` and out of the query.
+    /// "pepsi not coke": one word against one word, closing the request, is a contrast
+    /// ("its not butter" is a name, "do not" a verb).
+    private static func isContrast(_ tokens: [Token], notAt index: Int, length: Int) -> Bool {
+        let end = index + length
+        return length == 1 && tokens[index].text == "not" && end < tokens.count && (end + 1 == tokens.count || tokens[end + 1].isSeparator)
+            && !tokens[index - 1].isSeparator && !tokens[end].isNumber
+            && !["its", "is", "are", "im", "was", "were", "do", "does", "did", "believe", "thats", "it", "if", "or", "but", "and", "need", "want"]
+                .contains(tokens[index - 1].text)
+            && (index < 2 || tokens[index - 2].isSeparator || !["its", "is", "are"].contains(tokens[index - 2].text))
+    }
+
     private mutating func readExclusions() {
         var index = 1
         var words = self.words
@@ -310,6 +336,7 @@ struct Clauses: Sendable {
             // word or "the" after it is as clear as a pause.
             let described = Self.kindWords.contains(tokens[index - 1].text) || tokens[index - 1].isSize
                 || (index + length < tokens.count && ["the", "those", "that", "any"].contains(tokens[index + length].text) && marker.last == "not")
+                || Self.isContrast(tokens, notAt: index, length: length)
             var end = index + length
             // "I want 2 rotisserie chickens, not 1": the count said is the new total, as
             // with "… instead".

@@ -59,6 +59,8 @@ enum Grammar {
         // "whatever apples are cheapest per pound": how the price was said
         Pattern("(is|are)? (per|a|by_the) (pound|lb|each)"),
         Pattern("is|are"),
+        // Where in the store it is: "ice cream in the freezer case"
+        Pattern("(in|from|on|at) (the|your)? (freezer|frozen|dairy|deli|bakery|produce|meat|seafood|snack|cereal|bread|pet|baby|cleaning|household|beverage|drink|drinks|soda|candy|pasta|spice|refrigerated|cold) (case|cases|section|aisle|department|shelf|shelves|cooler|area)"),
         // A dangling joiner or condition: "steak but", "salmon that's", "oj if it's"
         Pattern("but|and|if|if_its|if_it_is|if_theyre|if_they_are|as_long_as_its|when|that|thats|which|though|tho|that_is"),
     ]

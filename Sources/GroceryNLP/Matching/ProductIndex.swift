@@ -24,6 +24,8 @@ struct ProductIndex: Sendable {
     let phrases: [String: [Int]]
     /// Generic phrase, stemmed and joined → the product it means by default.
     let defaults: [String: Int]
+    /// Brand, stemmed and joined → its products ("pepperidge farm" → Goldfish, Farmhouse bread).
+    let brands: [String: [Int]]
     /// Stemmed phrases that hold a joiner ("half and half", "mac and cheese").
     let joinerPhrases: [[String]]
     /// Per product: the terms of its name's content words.
@@ -51,6 +53,7 @@ struct ProductIndex: Sendable {
         var termIDs: [String: Int] = [:]
         var phrases: [String: [Int]] = [:]
         var defaults: [String: Int] = [:]
+        var brands: [String: [Int]] = [:]
         var joinerPhrases: [[String]] = []
         var nameTerms: [[Int]] = []
         var ownTerms: [[Int]] = []
@@ -73,6 +76,7 @@ struct ProductIndex: Sendable {
             ownTerms.append(Array(Set((name + Self.words(product.brand ?? "")).filter { !Lexicon.matchStopwords.contains($0) }.map(term))))
             heads.append(name.last(where: { !($0.first?.isNumber ?? true) }).map(term) ?? -1)
             Self.words(product.brand ?? "").forEach { note($0, index, Self.brandWeight) }
+            if let brand = product.brand { brands[Self.words(brand).joined(separator: " "), default: []].append(index) }
             Self.words(product.category.displayName).forEach { note($0, index, Self.categoryWeight) }
             Self.words(product.size).filter { !Self.sizeNoise.contains($0) }.forEach { note($0, index, Self.sizeWeight) }
             for phrase in product.defaultFor {
@@ -90,6 +94,7 @@ struct ProductIndex: Sendable {
         let count = Double(max(products.count, 1))
         self.termIDs = termIDs
         self.defaults = defaults
+        self.brands = brands
         self.joinerPhrases = joinerPhrases
         self.nameTerms = nameTerms
         self.ownTerms = ownTerms

@@ -55,6 +55,9 @@ struct ProductMatcher: Sendable {
         var price: Clauses.PricePreference?
         /// Products returned, the best included.
         var limit = 4
+        /// For a query of several items, the superlative of the item that has one of these
+        /// words ("the cheapest bread and 2 gallons of milk"); `price` is then the others'.
+        var pricedWords: [String: Clauses.PricePreference] = [:]
         /// Only products of this aisle.
         var category: ProductCategory?
         /// The words name only a scope ("the cheapest thing in produce"): any product of
@@ -226,12 +229,15 @@ struct ProductMatcher: Sendable {
             // Cheerios), or ends in a package after it, in the same aisle ("Whole Milk Half
             // Gallon", "Coffee K-Cup Pods").
             let pool = ranked.filter { $0.said == first.said }
+            // "the cheapest pepperidge farm product": a brand said alone names all its products, in any aisle.
+            let ofBrand = Set(index.brands[phrase] ?? [])
             let category = index.products[first.product].category
             let packages = Set(Self.packageWords.compactMap { index.termIDs[Stemmer.stem($0)] })
             // In the best match's aisle too: the cheapest butter is dairy butter, not peanut butter.
             let named = pool.filter { candidate in
                 guard let head else { return false }
                 let product = candidate.product
+                if ofBrand.contains(product) { return true }
                 guard index.products[product].category == category else { return false }
                 // Or has the phrase as a keyword of its own ("chicken" for Chicken Drumsticks).
                 return index.heads[product] == head || (packages.contains(index.heads[product]) && index.nameTerms[product].contains(head))
