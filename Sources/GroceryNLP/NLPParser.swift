@@ -35,7 +35,7 @@ public struct NLPParser: Sendable {
 
         let (maxPrice, tokens) = PriceFilter.extract(Utterance.dropHedges(Tokenizer.tokenize(text)))
         let filters = NLPFilters(maxPrice: maxPrice)
-        let cleaned = Utterance.clean(SizeWords.mark(Self.oneMoreOrLess(Self.onlyAsUpdate(tokens))))
+        let cleaned = Utterance.clean(SizeWords.mark(Self.oneMoreOrLess(Self.onlyAsUpdate(Self.lowerToTotal(tokens)))))
         let clauses = Clauses.read(cleaned) { words in
             matcher.match(words, maxPriceCents: nil).map { $0.headMatched && $0.coverage >= 0.5 } ?? false
         }
@@ -138,6 +138,18 @@ public struct NLPParser: Sendable {
             return tokens
         }
         return [Token(text: verb), Token(text: "1", number: 1)] + tokens[2...]
+    }
+
+    /// "drop the apples to 2", "reduce the salmon to one and a half pounds": a new total,
+    /// not a removal. Read as "change … to …".
+    private static func lowerToTotal(_ tokens: [Token]) -> [Token] {
+        guard let verb = tokens.firstIndex(where: { !$0.isSeparator }), ["drop", "lower", "reduce", "decrease", "cut"].contains(tokens[verb].text),
+            let to = tokens.lastIndex(where: { $0.text == "to" }), to > verb + 1, to + 1 < tokens.count,
+            tokens[to + 1].isNumber || Lexicon.numberWords[tokens[to + 1].text] != nil || Lexicon.quantityPhraseStarts.contains(tokens[to + 1].text)
+        else { return tokens }
+        var rewritten = tokens
+        rewritten[verb] = Token(text: "change")
+        return rewritten
     }
 
     /// "just 3 peppers", "only 2 please": a new total, said before "just" is dropped as a

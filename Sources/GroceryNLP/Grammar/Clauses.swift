@@ -106,6 +106,7 @@ struct Clauses: Sendable {
 
     /// Misspelt superlatives read as meant ("cheapst", "most expensve").
     private static let superlativeSpellings = ["cheapest", "expensive", "priciest"].map { Array($0.utf8) }
+    private static let superlativeInitials = Set(superlativeSpellings.compactMap(\.first))
 
     /// Misspellings too far from the word for the edit distance, or too short for it.
     private static let soundsLikeCheap: [String: String] = [
@@ -117,7 +118,9 @@ struct Clauses: Sendable {
         for index in tokens.indices {
             if let meant = Self.soundsLikeCheap[tokens[index].text] { tokens[index] = Token(text: meant) }
         }
-        for index in tokens.indices where tokens[index].text.utf8.count >= 6 && !tokens[index].isNumber {
+        for index in tokens.indices where tokens[index].text.utf8.count >= 6 && !tokens[index].isNumber
+            && Self.superlativeInitials.contains(tokens[index].text.utf8.first ?? 0)
+        {
             let word = Array(tokens[index].text.utf8)
             let near = Self.superlativeSpellings.first { meant in
                 meant.first == word.first && abs(meant.count - word.count) <= 2 && meant != word
@@ -130,17 +133,20 @@ struct Clauses: Sendable {
         // Every superlative, in order ("the cheapest milk and the priciest cheese"); the
         // first is the query's, each one also its item's.
         var start = 0
+        var words = self.words
         while start < tokens.count {
-            let words = self.words
-            guard let (length, preference) = [(Self.lowest, PricePreference.lowest), (Self.highest, .highest)].lazy.compactMap({ pattern, preference in
-                pattern.longestMatch(words, from: start).flatMap { $0 > 0 ? ($0, preference) : nil }
-            }).first
-            else {
+            let (length, preference): (Int, PricePreference)
+            if let lowest = Self.lowest.longestMatch(words, from: start), lowest > 0 {
+                (length, preference) = (lowest, .lowest)
+            } else if let highest = Self.highest.longestMatch(words, from: start), highest > 0 {
+                (length, preference) = (highest, .highest)
+            } else {
                 start += 1
                 continue
             }
             // "the cheapest one" said alone keeps a word to match: only the superlative goes.
             tokens.removeSubrange(start..<start + length)
+            words = self.words
             if price == nil { price = preference }
             // The item it is about: the first word after it, or before it ("which soda is cheapest").
             let after = tokens[start...].prefix { !$0.isSeparator && !Grammar.joiners.contains($0.text) }.first { !Self.itemFiller.contains($0.text) }

@@ -3,7 +3,7 @@ import GroceryProtocol
 /// The phrase tables: courtesy to ignore, intent rules, item lead-ins and tails.
 enum Grammar {
     /// Words dropped wherever they stand.
-    static let courtesy: Set<String> = [
+    static let courtesy: WordSet = [
         "please", "pls", "plz", "plox", "kindly", "thanks", "thx", "thankyou", "cheers",
         // hesitations of dictated text: "can i get um five pounds of …"
         "um", "umm", "uh", "uhh", "uhm", "erm", "er", "hmm", "mmm",
@@ -66,7 +66,7 @@ enum Grammar {
     ]
 
     /// Joiners between items.
-    static let joiners: Set<String> = ["and", "plus", "with", "also", "n", "then", "alongside"]
+    static let joiners: WordSet = ["and", "plus", "with", "also", "n", "then", "alongside"]
     /// Multi-word joiners, collapsed to "and" before splitting.
     static let joinerPhrases: [Pattern] = [Pattern("as_well_as|along_with|together_with|and_also|and_some|and_then")]
 

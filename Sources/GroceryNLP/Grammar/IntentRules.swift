@@ -35,6 +35,9 @@ enum IntentRules {
     /// Adds whose verb alone would mean remove ("toss in the pasta sauce" is not "toss").
     static let earlyAdd: [IntentRule] = [
         IntentRule(.add, start: "(toss|throw|chuck|pop|stick|drop|slip|tuck|put) (in|into|on|onto)", rest: .nonEmpty),
+        // "I'd like to get rid of the chips": the verb after the wish decides.
+        IntentRule(.remove, start: "(i|id|we|wed)? (would|d)? (like|want|need|wanna) (to)? (get_rid_of|remove|delete|drop|ditch|take_out|cancel|lose)", rest: .nonEmpty),
+        IntentRule(.add, start: "(put|write|jot) down", rest: .nonEmpty),
     ]
 
     /// A verb with nothing after it ("add"): the intent is clear, the item is missing.
@@ -66,7 +69,7 @@ enum IntentRules {
     ]
 
     static let clear: [IntentRule] = [
-        IntentRule(.clear, start: "(clear|empty|reset|wipe|erase|flush|purge|nuke|clean|emptying|clearing) (out|up)? (the|my|our|this)? (whole|entire)? (cart|basket|trolley|list|order|everything|shopping_cart|shopping_list|all|it|items)? (out|up)?", rest: .empty),
+        IntentRule(.clear, start: "(clear|empty|reset|wipe|erase|flush|purge|nuke|clean|emptying|clearing) (out|up)? (the|my|our|this)? (whole|entire)? (cart|basket|trolley|list|order|everything|shopping_cart|shopping_list|all|it|items)? (out|up|clean)?", rest: .empty),
         IntentRule(.clear, start: "(remove|delete|drop|trash|dump|toss|cancel|discard|clear|forget|scrap|ditch|nix|scratch|get_rid_of|throw_out|throw_away|take_out|take_away|lose|undo|removing|deleting) (everything|all|it_all|all_of_it|all_items|all_the_items|all_products|all_the_products|all_things|all_the_things|all_of_them|all_of_my_items|all_my_items|every_item|every_single_item|the_whole_thing|the_lot|the_whole_lot|the_whole_cart|the_entire_cart|the_whole_order|the_entire_order|everything_in_it|the_cart|my_cart|the_basket|my_basket|my_list|the_list|the_order|my_order|all_the_stuff|all_my_stuff)", rest: .empty),
         IntentRule(.clear, start: "(start|begin) (over|again|fresh|afresh|from_scratch|anew|a_new_cart|a_new_order|a_new_list|with_an_empty_cart)", rest: .any),
         IntentRule(.clear, start: "(remove|delete|take_out|clear|get_rid_of|take) (absolutely|simply|just|really)? (everything|all|all_items|every_item|all_the_items) (out)? (from|in|out_of|off) (my|the|our) (cart|basket|list|order)", rest: .any),
@@ -180,6 +183,7 @@ enum IntentRules {
     static let search: [IntentRule] = [
         IntentRule(.search, start: "(do|does|did) (you|u|ya|yall|you_guys|you_all|the_store|walmart|they|this_store|we) (still|even|currently|guys)? (have|sell|carry|stock|got|offer|keep|have_any|sell_any|carry_any|stock_any|got_any|offer_any|have_some|happen_to_have|happen_to_sell)", rest: .nonEmpty),
         IntentRule(.search, start: "(have|got) (you|u|ya)? (got|get)? (any|some)", rest: .nonEmpty),
+        IntentRule(.search, start: "(any|is_there_any|is_there_a) chance (that)? (you|u|ya|yall|you_guys|the_store) (have|got|carry|sell|stock|have_any|got_any|carry_any)", rest: .nonEmpty),
         // "size 3 diapers - what do you have?", "granola bars below 3.50, what've you got"
         IntentRule(.search, end: "(what|wat|whatve|what_have|what_do|what_else_do|which|which_ones|which_do) (you|u|ya|yall|you_guys) (got|have|carry|sell|stock|have_got)?", rest: .nonEmpty),
         IntentRule(.search, start: "(what|whats|what_is|what_do_you_have|what_have_you_got|what_you_got|whats_there|what_is_there) (there)? in_the_way_of", rest: .nonEmpty),

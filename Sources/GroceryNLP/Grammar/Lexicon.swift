@@ -63,9 +63,7 @@ enum Lexicon {
     ]
 
     /// Every word a quantity phrase can begin with.
-    static let quantityPhraseStarts: Set<String> = quantityPhrases.reduce(into: []) { words, entry in
-        words.formUnion(entry.0.firstWords ?? [])
-    }
+    static let quantityPhraseStarts = WordSet(quantityPhrases.flatMap { $0.0.firstWords?.set ?? [] })
 
     static let quantityPhrases: [(Pattern, Double)] = [
         (Pattern("a? couple (of)?"), 2),
@@ -83,7 +81,7 @@ enum Lexicon {
     ]
 
     /// Words ignored when matching products ("the milk", "some eggs").
-    static let matchStopwords: Set<String> = [
+    static let matchStopwords: WordSet = [
         "the", "a", "an", "some", "of", "for", "my", "me", "to", "in", "on", "into", "from", "more",
         "extra", "another", "any", "few", "that", "this", "those", "these", "it", "them", "our", "your",
         "i", "we", "you", "just", "also", "too", "get", "is", "are", "with", "x", "and", "or", "at",

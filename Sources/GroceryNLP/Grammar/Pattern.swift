@@ -15,11 +15,13 @@ final class Pattern: Sendable, CustomStringConvertible {
 
     private let elements: [Element]
     /// Words a non-empty match can start with; nil when any word could.
-    let firstWords: Set<String>?
+    let firstWords: WordSet?
     /// Words a non-empty match can end with; nil when any word could.
-    let lastWords: Set<String>?
+    let lastWords: WordSet?
     /// Whether the pattern matches zero words.
     let matchesEmpty: Bool
+    /// The most words a match can span.
+    let maxLength: Int
     let description: String
 
     init(_ source: String) {
@@ -34,18 +36,19 @@ final class Pattern: Sendable, CustomStringConvertible {
         }
         self.elements = elements
         matchesEmpty = elements.allSatisfy(\.optional)
+        maxLength = elements.reduce(0) { total, element in total + (element.alternatives.map(\.count).max() ?? 0) }
         firstWords = Self.edgeWords(elements, first: true)
         lastWords = Self.edgeWords(elements.reversed(), first: false)
     }
 
     /// The union of the edge words of elements up to and including the first required one.
-    private static func edgeWords<Elements: Sequence<Element>>(_ elements: Elements, first: Bool) -> Set<String>? {
+    private static func edgeWords<Elements: Sequence<Element>>(_ elements: Elements, first: Bool) -> WordSet? {
         var words: Set<String> = []
         for element in elements {
             for alternative in element.alternatives {
                 if let word = first ? alternative.first : alternative.last { words.insert(word) }
             }
-            if !element.optional { return words }
+            if !element.optional { return WordSet(words) }
         }
         return nil
     }
@@ -100,7 +103,9 @@ final class Pattern: Sendable, CustomStringConvertible {
         if let last = words.last, let lastWords, !lastWords.contains(last) {
             return matchesEmpty ? [words.endIndex] : []
         }
-        return (words.startIndex...words.endIndex).filter { matches(words, from: $0, to: words.endIndex) }
+        // No match is longer than the pattern, so only the last `maxLength` starts can match.
+        let earliest = max(words.startIndex, words.endIndex - maxLength)
+        return (earliest...words.endIndex).filter { matches(words, from: $0, to: words.endIndex) }
     }
 
     /// Calls `reached` with the end of every match; stops when it returns true.

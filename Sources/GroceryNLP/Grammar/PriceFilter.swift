@@ -6,6 +6,8 @@ enum PriceFilter {
         Pattern("(or|and) (less|under|below|cheaper|lower)"), Pattern("max|maximum|tops|at_most|max_price|or_lower"),
     ]
     private static let currencyWords: Set<String> = ["dollars", "dollar", "bucks", "buck", "usd", "$"]
+    /// Words without which no price is read (a number aside).
+    private static let triggers = WordSet((before.firstWords?.set ?? []).union(currencyWords).union(moneyWords.keys))
     /// What a price is said per, after the amount.
     private static let perUnit: Set<String> = ["pound", "lb", "lbs", "each", "ea", "apiece", "piece", "item", "one", "pack", "box", "bag", "bottle", "can"]
     /// Money said as a word: "a fiver", "a tenner".
@@ -57,6 +59,8 @@ enum PriceFilter {
 
     /// The maximum price and the tokens without the filter words.
     static func extract(_ input: [Token]) -> (maxPrice: Double?, tokens: [Token]) {
+        // Most queries say no price: no number, no money word, no word a limit starts with.
+        guard input.contains(where: { $0.number != nil || triggers.contains($0.text) }) else { return (nil, input) }
         // "a fiver" is "$5".
         var tokens: [Token] = []
         for token in input {

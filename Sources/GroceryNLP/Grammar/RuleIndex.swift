@@ -10,9 +10,9 @@ struct RuleIndex: Sendable {
         self.rules = rules
         for (index, rule) in rules.enumerated() {
             if let words = rule.start?.firstWords {
-                for word in words { byFirstWord[word, default: []].append(index) }
+                for word in words.set { byFirstWord[word, default: []].append(index) }
             } else if rule.start?.matchesEmpty != false, let words = rule.end?.lastWords {
-                for word in words { byLastWord[word, default: []].append(index) }
+                for word in words.set { byLastWord[word, default: []].append(index) }
             } else {
                 unfiltered.append(index)
             }
@@ -23,11 +23,16 @@ struct RuleIndex: Sendable {
     func firstMatch(_ tokens: [Token]) -> (IntentRule, Range<Int>)? {
         guard let first = tokens.first?.text, let last = tokens.last?.text else { return nil }
         let words = tokens.map(\.text)[...]
-        var candidates = (byFirstWord[first] ?? []) + (byLastWord[last] ?? []) + unfiltered
-        candidates.sort()
-        var previous = -1
-        for index in candidates where index != previous {
-            previous = index
+        // The three candidate lists are each in table order: merged as they are walked.
+        let lists = (byFirstWord[first] ?? [], byLastWord[last] ?? [], unfiltered)
+        var (a, b, c) = (0, 0, 0)
+        let none = Int.max
+        while true {
+            let index = min(a < lists.0.count ? lists.0[a] : none, b < lists.1.count ? lists.1[b] : none, c < lists.2.count ? lists.2[c] : none)
+            guard index != none else { return nil }
+            if a < lists.0.count, lists.0[a] == index { a += 1 }
+            if b < lists.1.count, lists.1[b] == index { b += 1 }
+            if c < lists.2.count, lists.2[c] == index { c += 1 }
             let rule = rules[index]
             guard let range = rule.match(words) else { continue }
             if rule.needsQuantity && !tokens[range].contains(where: { $0.isNumber || Lexicon.numberWords[$0.text] != nil }) {
@@ -35,6 +40,5 @@ struct RuleIndex: Sendable {
             }
             return (rule, range)
         }
-        return nil
     }
 }

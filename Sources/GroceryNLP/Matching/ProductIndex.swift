@@ -3,8 +3,9 @@ import GroceryProtocol
 
 /// Search structures over the catalog, built once: which products each word
 /// (stemmed, numbered) appears in and how strongly, plus whole phrases, default
-/// products and a fuzzy index for misspellings.
-struct ProductIndex: Sendable {
+/// products and a fuzzy index for misspellings. A class (immutable), so the matcher and
+/// the parser, copied into every closure of a parse, copy one reference, not fifteen.
+final class ProductIndex: Sendable {
     /// Where a word was found in a product; a name beats a keyword beats a brand.
     struct Posting: Sendable {
         var product: Int

@@ -43,7 +43,6 @@ struct ProductMatcher: Sendable {
         var matchedWeight = 0.0
         /// Bit i set: phrase term i is in the product (aisle matches excluded).
         var said: UInt64 = 0
-        var touched = false
     }
 
     /// What else narrows a match besides the words.
@@ -174,22 +173,27 @@ struct ProductMatcher: Sendable {
             return total + idf * (entry.offset == stems.count - 1 ? 1.5 : 1)
         }
 
-        // One slot per product (zeroed memory is cheap; hashing every posting was not),
-        // and the products touched, in first-touch order.
-        var tallies = [Tally](repeating: Tally(), count: index.products.count)
+        // The products touched, in first-touch order, with their tallies; a 4-byte slot
+        // per product finds a product's tally (zeroing 2 KB is cheap; hashing every
+        // posting was not, nor was zeroing a 32-byte tally for every product).
+        var slots = [UInt32](repeating: 0, count: index.products.count)
+        var tallies: [Tally] = []
         var touched: [Int] = []
         for (position, term) in resolved.enumerated() {
             guard let term else { continue }
             for posting in index.postings[term.id] {
                 let product = posting.product
-                if !tallies[product].touched {
-                    tallies[product].touched = true
+                var slot = Int(slots[product])
+                if slot == 0 {
+                    tallies.append(Tally())
                     touched.append(product)
+                    slot = tallies.count
+                    slots[product] = UInt32(slot)
                 }
-                tallies[product].score += term.weight * posting.weight
+                tallies[slot - 1].score += term.weight * posting.weight
                 if posting.weight > ProductIndex.categoryWeight {
-                    tallies[product].matchedWeight += term.weight
-                    tallies[product].said |= 1 << UInt64(position)
+                    tallies[slot - 1].matchedWeight += term.weight
+                    tallies[slot - 1].said |= 1 << UInt64(position)
                 }
             }
         }
@@ -202,8 +206,8 @@ struct ProductMatcher: Sendable {
         var ranked: [(product: Int, said: Int, isDefault: Bool, score: Double)] = []
         // An excluded word the phrase says itself ("rice but not brown rice") is not excluded.
         let excluded = Set(options.excluded.map(Stemmer.stem).filter { !stems.contains($0) }.compactMap { index.termIDs[$0] })
-        for product in touched where tallies[product].said != 0 {
-            let tally = tallies[product]
+        for (slot, product) in touched.enumerated() where tallies[slot].said != 0 {
+            let tally = tallies[slot]
             if let maxPriceCents, index.products[product].priceCents > maxPriceCents { continue }
             if let category = options.category, index.products[product].category != category { continue }
             if !excluded.isEmpty, index.ownTerms[product].contains(where: excluded.contains) { continue }
@@ -251,7 +255,7 @@ struct ProductMatcher: Sendable {
             ranked = chosen + ranked.filter { !picked.contains($0.product) }
         }
         guard let top = ranked.first else { return nil }
-        let tally = tallies[top.product]
+        let tally = tallies[Int(slots[top.product]) - 1]
         let alternatives = ranked.dropFirst().prefix(limit - 1).filter { $0.said == top.said || $0.score >= top.score * 0.5 }
         return ProductMatch(
             best: index.summaries[top.product],

@@ -148,7 +148,7 @@ enum Tokenizer {
             return
         }
         // "2 percent milk" is "2%" milk
-        if ["percent", "pct", "per_cent"].contains(word), let last = tokens.last, last.isNumber, !last.isMoney {
+        if word == "percent" || word == "pct", let last = tokens.last, last.isNumber, !last.isMoney {
             tokens[tokens.count - 1] = Token(text: last.text + "%")
             return
         }
@@ -159,7 +159,8 @@ enum Tokenizer {
             return
         }
         // "2lb", "1.5kg", "2x" → number + unit; "12pk", "18ct" → a package size
-        if let split = word.firstIndex(where: { !$0.isASCII || !($0.isNumber || $0 == ".") }),
+        if let first = word.utf8.first, first >= 48, first <= 57,
+            let split = word.firstIndex(where: { !$0.isASCII || !($0.isNumber || $0 == ".") }),
             split != word.startIndex,
             let value = number(String(word[..<split])),
             splittableSuffixes.contains(String(word[split...]))
