@@ -107,6 +107,8 @@ struct Clauses: Sendable {
     /// Misspelt superlatives read as meant ("cheapst", "most expensve").
     private static let superlativeSpellings = ["cheapest", "expensive", "priciest"].map { Array($0.utf8) }
     private static let superlativeInitials = Set(superlativeSpellings.compactMap(\.first))
+    /// Words without one of which no superlative is said.
+    private static let superlativeAnchors = WordSet(lowest.anchorWords.union(highest.anchorWords))
 
     /// Misspellings too far from the word for the edit distance, or too short for it.
     private static let soundsLikeCheap: [String: String] = [
@@ -132,6 +134,7 @@ struct Clauses: Sendable {
         }
         // Every superlative, in order ("the cheapest milk and the priciest cheese"); the
         // first is the query's, each one also its item's.
+        guard tokens.contains(where: { Self.superlativeAnchors.contains($0.text) }) else { return }
         var start = 0
         var words = self.words
         while start < tokens.count {

@@ -3,7 +3,7 @@ import GroceryProtocol
 /// Words with a fixed meaning: units, number words, quantity phrases.
 enum Lexicon {
     /// Unit words that may follow a quantity, or stand alone before "of" ("bag of rice").
-    static let units: [String: QuantityUnit] = {
+    static let units: WordMap<QuantityUnit> = {
         var table: [String: QuantityUnit] = [:]
         let spellings: [QuantityUnit: [String]] = [
             .each: ["each", "ea", "piece", "pieces", "pc", "pcs", "ct", "count", "item", "items", "unit", "units", "tub", "tubs", "container", "containers"],
@@ -32,7 +32,7 @@ enum Lexicon {
         for (unit, words) in spellings {
             for word in words { table[word] = unit }
         }
-        return table
+        return WordMap(table)
     }()
 
     /// Unit spellings too short or common to be a unit unless a number comes right before.
@@ -42,7 +42,7 @@ enum Lexicon {
     ]
 
     /// "one" … "twenty", the tens, and big words so "a million apples" is refused, not misread.
-    static let numberWords: [String: Double] = [
+    static let numberWords: WordMap<Double> = [
         "zero": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
         "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
         "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
@@ -54,7 +54,7 @@ enum Lexicon {
     /// Phrases that are a quantity on their own ("a couple of" = 2).
     /// Shorthand of hurried typing, read as the words meant ("2 cans blk beans", "clr
     /// cart", "gf pasta"). Units have their own spellings (`Lexicon.units`).
-    static let abbreviations: [String: [String]] = [
+    static let abbreviations: WordMap<[String]> = [
         "blk": ["black"], "wht": ["white"], "grn": ["green"], "org": ["organic"], "lg": ["large"], "sm": ["small"], "med": ["medium"],
         "bnls": ["boneless"], "sknls": ["skinless"], "choc": ["chocolate"], "van": ["vanilla"], "hb": ["hamburger"],
         "gf": ["gluten", "free"], "pb": ["peanut", "butter"], "tp": ["toilet", "paper"], "chg": ["change"], "clr": ["clear"],

@@ -22,6 +22,9 @@ final class Pattern: Sendable, CustomStringConvertible {
     let matchesEmpty: Bool
     /// The most words a match can span.
     let maxLength: Int
+    /// Words one of which every non-empty match holds: the first words of its first
+    /// required element (empty when every element is optional).
+    let anchorWords: Set<String>
     let description: String
 
     init(_ source: String) {
@@ -36,6 +39,7 @@ final class Pattern: Sendable, CustomStringConvertible {
         }
         self.elements = elements
         matchesEmpty = elements.allSatisfy(\.optional)
+        anchorWords = Set(elements.first { !$0.optional }?.alternatives.compactMap(\.first) ?? [])
         maxLength = elements.reduce(0) { total, element in total + (element.alternatives.map(\.count).max() ?? 0) }
         firstWords = Self.edgeWords(elements, first: true)
         lastWords = Self.edgeWords(elements.reversed(), first: false)
