@@ -103,7 +103,9 @@ final class PythonPeer: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path]
         let output = Pipe()
+        let input = Pipe()  // closed when we are done: the peer exits at EOF
         process.standardOutput = output
+        process.standardInput = input
         process.standardError = FileHandle.nullDevice
         let peer = PythonPeer(process: process)
         try process.run()
@@ -124,7 +126,10 @@ final class PythonPeer: Sendable {
                 peer.lines.withLock { $0.append(line) }
             }
         }
-        defer { process.terminate() }
+        defer {
+            try? input.fileHandleForWriting.close()
+            process.terminate()
+        }
         let deadline = ContinuousClock.now + .seconds(10)
         while peer.port.withLock({ $0 }) == nil {
             guard process.isRunning, ContinuousClock.now < deadline else {

@@ -15,7 +15,10 @@ told to forward the bytes left after the HTTP response.
 import asyncio
 import base64
 import hashlib
+import os
+import signal
 import sys
+import threading
 
 from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed
@@ -78,7 +81,18 @@ async def main():
         await asyncio.Future()
 
 
+def exit_when_stdin_closes():
+    # The test holds our stdin open; when it closes it (or dies), we go too. A SIGTERM
+    # from the test may reach only a launcher in between (pyenv's shim), not us.
+    sys.stdin.buffer.read()
+    os._exit(0)
+
+
 if __name__ == "__main__":
+    # Started from a thread that blocks signals, we inherit that mask: SIGTERM would
+    # never arrive.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
