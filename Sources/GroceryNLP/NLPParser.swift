@@ -140,6 +140,22 @@ public struct NLPParser: Sendable {
         return [Token(text: verb), Token(text: "1", number: 1)] + tokens[2...]
     }
 
+    /// The package a superlative's item is said in: a unit ("the cheapest gallon of milk",
+    /// "bag of potatoes") or a pack size ("the cheapest 12 pack of soda").
+    private static func package(_ said: SaidQuantity) -> ProductMatcher.Package? {
+        switch said.unit {
+        case .gallon: return .gallon
+        case .bag: return .bag
+        case .box: return .box
+        default: break
+        }
+        let sizes = said.words.filter(\.isSize)
+        if sizes.count == 2, let count = sizes[0].number, sizes[1].text == "pack", count == count.rounded(), count >= 2, count < 100 {
+            return .count(Int(count))
+        }
+        return nil
+    }
+
     /// "drop the apples to 2", "reduce the salmon to one and a half pounds": a new total,
     /// not a removal. Read as "change … to …".
     private static func lowerToTotal(_ tokens: [Token]) -> [Token] {
@@ -220,6 +236,7 @@ public struct NLPParser: Sendable {
         return segments.flatMap { segment -> [ParsedItem] in
             var options = options
             if perItem { options.price = segment.said.words.lazy.compactMap { options.pricedWords[$0.text] }.first }
+            if options.price != nil { options.package = Self.package(segment.said) }
             let said = intent == .update ? UpdateQuantity.parse(segment.tokens) : segment.said
             // Size words go first, so the head noun is the product's, not the size's ("dr
             // pepper 12-pack" is matched as "12 pack dr pepper").

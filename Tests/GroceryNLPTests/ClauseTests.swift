@@ -30,6 +30,7 @@ struct ClauseTests {
 
     static let corrections: [Expectation] = [
         .init(text: "add 3 limes, no wait 4", intent: .add, items: [(["lime"], 4)]),
+        .init(text: "3 bananas, no 4, and a red bull", intent: .add, items: [(["banana"], 4), (["energy-drink-red-bull-4pk"], 1)]),
         .init(text: "put 2 pears in, no make that 6", intent: .add, items: [(["pears-bartlett"], 6)]),
         .init(text: "grab cheddar... actually make that mozzarella", intent: .add,
               items: [(["cheese-mozzarella-shredded", "cheese-mozzarella-fresh", "cheese-mozzarella-string-12ct"], 1)]),
@@ -102,6 +103,10 @@ struct ClauseTests {
         // A brand said alone: all its products, in any aisle.
         .init(text: "what's the cheapest pepperidge farm product", intent: .search, items: [(["crackers-goldfish"], 1)]),
         .init(text: "add pepsi not coke", intent: .add, items: [(["cola-pepsi-12pk-cans"], 1)]),
+        // A package said with a superlative: among the products sold so.
+        .init(text: "cheapest gal of milk", intent: .search, items: [(["milk-1pct-gallon", "milk-skim-gallon"], 1)]),
+        .init(text: "how much is the cheapest bag of potatoes", intent: .price, items: [(["potato-russet-5lb"], 1)]),
+        .init(text: "grab 5 cans of whatever soup is cheapest", intent: .add, items: [(["soup-tomato"], 5)]),
         .init(text: "the most expensive honey please", intent: .search, items: [(["honey-clover"], 1)]),
         .init(text: "buy 2 of the cheapest dish soap", intent: .add, items: [(["dish-soap-palmolive"], 2)]),
         .init(text: "grab the priciest cheddar", intent: .add, items: [(["cheese-cheddar-medium-block-2lb"], 1)]),
@@ -115,6 +120,13 @@ struct ClauseTests {
 
     static let phrasing: [Expectation] = [
         .init(text: "just 3 bell peppers then", intent: .update, items: [(["bell-pepper-green", "bell-pepper-red"], 3)]),
+        // A lowering verb with "to N" is a new total; a number word closing an update is too.
+        .init(text: "drop the apples to 2", intent: .update, items: [(["apple-gala", "apple-honeycrisp", "apple-granny-smith", "apple-fuji", "apple-red-delicious"], 2)]),
+        .init(text: "um okay make the chicken broth two", intent: .update, items: [(["broth-chicken"], 2)]),
+        .init(text: "I'd like to get rid of the chips", intent: .remove, items: [(["chips-lays-classic"], 1)]),
+        .init(text: "wipe my cart clean", intent: .clear, items: []),
+        .init(text: "Itemize my cart, please.", intent: .cart, items: []),
+        .init(text: "add 2 boxes of mac n cheese and a thing of sour cream", intent: .add, items: [(["mac-and-cheese-original"], 2), (["sour-cream"], 1)]),
         .init(text: "what would 2 lbs of cherries set me back", intent: .price, items: [(["cherries-dark-sweet"], 2)]),
         .init(text: "list everything I've got so far", intent: .cart, items: []),
     ]

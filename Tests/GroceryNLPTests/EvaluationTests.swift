@@ -43,7 +43,7 @@ struct EvaluationTests {
         var testDescription: String { "\(name) (\(lines) lines) ≥ \(Int(atLeast * 100)) %" }
     }
 
-    /// The tuning sets (tuning4 to tuning7 were tuned on in one pass each; their floors
+    /// The tuning sets (tuning4 to tuning8 were tuned on in one pass each; their floors
     /// are where that pass ended), and the held-out set, whose floor guards against
     /// regressions at the score measured when it was set — the target is 95 % (issue 14),
     /// not reached yet.
@@ -53,8 +53,9 @@ struct EvaluationTests {
         Floor(name: "tuning3", lines: 200, atLeast: 0.95),
         Floor(name: "tuning4", lines: 180, atLeast: 0.95),
         Floor(name: "tuning5", lines: 160, atLeast: 0.88),
-        Floor(name: "tuning6", lines: 200, atLeast: 0.82),
+        Floor(name: "tuning6", lines: 200, atLeast: 0.83),
         Floor(name: "tuning7", lines: 200, atLeast: 0.87),
+        Floor(name: "tuning8", lines: 200, atLeast: 0.83),
         Floor(name: "heldout", lines: 200, atLeast: 0.94),
     ]
 

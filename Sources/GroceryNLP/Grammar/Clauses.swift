@@ -18,7 +18,7 @@ struct Clauses: Sendable {
 
     /// Question words around a superlative asked as a question ("what's the cheapest milk
     /// you have", "which coffee is the most expensive"), dropped with it.
-    private static let questionLead = Pattern("(whats|what_is|what_are|what|which|which_is|which_are|show_me|find_me|give_me|tell_me|what_s) (is|are|of)? (the|your)?")
+    private static let questionLead = Pattern("(whats|what_is|what_are|what|which|which_is|which_are|show_me|find_me|give_me|tell_me|what_s)? (is|are|of)? (the|your)?")
     private static let questionTails = [
         Pattern("(you|u|ya|yall|you_guys)? (have|got|sell|carry|stock|do_you_have|do_you_sell|do_you_carry|have_got) (here|today|now)?"),
         Pattern("is|are|one|ones|there_is|available|in_stock|around|right_now|now|today|here"),
@@ -64,7 +64,7 @@ struct Clauses: Sendable {
     private static let lowest = Pattern(
         superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price_on|lowest_price_for|lowest_prices_on|cheapest_price_on|cheapest_price_for|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest|lowest_price_tag|smallest_price|most_cheap|more_cheap|cost_the_less|costs_the_less|cost_less|costs_less|less_expensive|less_pricey|cheaper|cheapper|least_costly|less_costly|most_economical|bargain|bargain_priced|cheapest_option_for|cheapest_option_of|cheapest_choice_for|cheapest_kind_of|cheapest_brand_of|cheapest_one_of|cheapest_among|cheapest_of_all|cheapest_out_of)")
     private static let highest = Pattern(
-        superlativeLead + " (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most|highest_price|highest_cost|biggest_price|highest_price_tag|most_pricey|more_expensive|more_pricey|pricier|most_costly|more_costly|most_bougie|bougiest|boujiest|most_boujee)")
+        superlativeLead + " (priciest|most_expensive|highest_priced|costliest|dearest|fanciest|most_premium|best_quality|top_shelf|spendiest|costs_the_most|cost_the_most|highest_price|highest_cost|biggest_price|highest_price_tag|most_pricey|more_expensive|more_pricey|pricier|most_costly|more_costly|most_bougie|bougiest|boujiest|most_boujee|top_of_the_line|top_of_the_range|high_end|highest_end|most_high_end)")
     /// Correction markers that mean it wherever they are.
     private static let strongCorrection = Pattern(
         "(no|oh|oops|sorry|wait|um|uh|nah)? (no_wait|wait_no|jk|just_kidding|no_make_that|no_make_it|make_that|i_mean|i_meant|scratch_that|or_rather|actually_make_that|actually_make_it|actually_no|correction|change_that_to|i_said|not_that)")
@@ -270,6 +270,13 @@ struct Clauses: Sendable {
         guard !after.isEmpty, !before.isEmpty else { return }
         if after.allSatisfy({ Self.isQuantityWord($0) || Lexicon.units[$0.text] != nil }) {
             tokens = Self.replacingQuantity(in: before, with: after)
+            return
+        }
+        // "3 bananas, no 4, and a red bull": a new count, then more items.
+        if let pause = after.firstIndex(where: { $0.isSeparator || Grammar.joiners.contains($0.text) }), pause > 0,
+            after[..<pause].allSatisfy({ Self.isQuantityWord($0) || Lexicon.units[$0.text] != nil })
+        {
+            tokens = Self.replacingQuantity(in: before, with: Array(after[..<pause])) + [.separator] + after[pause...]
             return
         }
         if let (rule, range) = Grammar.rules.firstMatch(after), range.lowerBound > 0, rule.intent != .update {

@@ -9,7 +9,7 @@ enum Grammar {
         "um", "umm", "uh", "uhh", "uhm", "erm", "er", "hmm", "mmm",
         // address and slang that carry no request: "which deodorant is cheapest, dear?",
         // "cheapest frozen pizza fr"
-        "dear", "fr", "ngl", "tbh", "lowkey", "bruh", "lol", "lmao", "haha",
+        "dear", "fr", "ngl", "tbh", "lowkey", "bruh", "lol", "lmao", "haha", "oh",
     ]
 
     /// Dropped from the start of a query, repeatedly ("ok so can you please …").
@@ -22,6 +22,8 @@ enum Grammar {
         Pattern("i_want_you_to|i_need_you_to|go_ahead_and|be_a_dear_and"),
         Pattern("lets|let_us"),
         Pattern("(i|we) (think|guess|believe|suppose) (that)?"),
+        // "I should like to see the most expensive item in the pet section"
+        Pattern("(i|we|id|wed) (should|would|d)? (like|love|want) to (see|look_at|find|know)"),
         Pattern("thank you"),
         // "me I need 4 bananas": the speaker said twice.
         Pattern("me (i|we)_(need|want|would_like|like)"),
@@ -30,6 +32,9 @@ enum Grammar {
     /// Dropped from the end of a query, repeatedly ("… right now thanks").
     static let trailingFillers: [Pattern] = [
         Pattern("now|asap|today|tonight|ok|okay|thanks|thank_you|thx|again|quickly|real_quick|if_possible|if_you_can|right_now|for_me|for_us|as_soon_as_possible|while_youre_at_it|yeah|then|mate|buddy|bro|is_fine|is_good|will_do|is_enough|is_plenty|should_do|is_ok|is_okay|is_all|please|through|rn|atm|pls|plz|lol|lmao|haha|ugh|fam|lets_go|lets_goo|lets_gooo|if_you_please|if_you_would|if_you_would_be_so_kind|if_its_not_too_much_trouble|thank_you_kindly|for_now|honestly|whatever|asking_for_a_friend|show_me_what_you_got|show_me_whatchu_got|lemme_see|let_me_see|nothing_fancy"),
+        // "…, and that will be all for today", "thank you very much"
+        Pattern("(and)? (that|thatll|that_will|this|thats|that_should|that_would) (be|is)? (all|it|everything) (for_today|for_now|for_me|thanks|thank_you)?"),
+        Pattern("thank_you_very_much|thanks_very_much|thank_you_so_much|thanks_so_much|thanks_a_lot|many_thanks|much_appreciated"),
         // "lemme see my order before i pay": what comes after is not part of the request
         Pattern("(before|so|then|and_then|after) (i|we) (pay|check_out|checkout|go|leave|order)"),
     ]

@@ -59,7 +59,7 @@ enum Lexicon {
         "bnls": ["boneless"], "sknls": ["skinless"], "choc": ["chocolate"], "van": ["vanilla"], "hb": ["hamburger"],
         "gf": ["gluten", "free"], "pb": ["peanut", "butter"], "tp": ["toilet", "paper"], "chg": ["change"], "clr": ["clear"],
         "cmds": ["commands"], "cmd": ["commands"], "del": ["delete"], "chkout": ["checkout"],
-        "cukes": ["cucumbers"], "cuke": ["cucumber"], "n": ["and"], "wat": ["what"], "wut": ["what"],
+        "cukes": ["cucumbers"], "cuke": ["cucumber"], "n": ["and"], "wat": ["what"], "wut": ["what"], "outta": ["out", "of"],
     ]
 
     /// Every word a quantity phrase can begin with.
@@ -76,6 +76,8 @@ enum Lexicon {
         (Pattern("a half"), 0.5),
         (Pattern("a quarter (of)?"), 0.25),
         (Pattern("a third (of)? (a|an)?"), 1.0 / 3),
+        // "a thing of sour cream": one of whatever it comes in.
+        (Pattern("(a|one) (thing|container) of"), 1),
         (Pattern("one and a half"), 1.5),
         (Pattern("a|an|one"), 1),
     ]
@@ -86,6 +88,6 @@ enum Lexicon {
         "extra", "another", "any", "few", "that", "this", "those", "these", "it", "them", "our", "your",
         "i", "we", "you", "just", "also", "too", "get", "is", "are", "with", "x", "and", "or", "at",
         "fresh", "good", "nice", "kind", "brand", "please", "thanks", "all", "again", "like",
-        "quantity", "qty", "amount",
+        "quantity", "qty", "amount", "whatever", "whichever", "whatevers", "whichevers",
     ]
 }

@@ -11,6 +11,8 @@ enum SizeWords {
         .pack: "pack",
     ]
     private static let articles: Set<String> = ["a", "an", "the", "that", "this"]
+    /// Superlatives said right before a package size ("cheapest 12 pack of soda").
+    private static let superlatives: Set<String> = ["cheapest", "cheepest", "cheapst", "priciest", "expensive", "lowest", "costliest", "cheaper"]
 
     static func mark(_ tokens: [Token]) -> [Token] {
         var tokens = tokens
@@ -30,10 +32,11 @@ enum SizeWords {
             }
             // "a 2 liter …", "the 18 count", "the half gallon (of 2%)": not "the 2 lbs of
             // beef", not "a 12 pack of cola" (a pack of them).
-            // "the 4 pack of red bull" names the package, as "a 12 pack of cola" does not.
-            let definite = tokens[index].text == "the"
+            // "the 4 pack of red bull" (and "the cheapest 12 pack of soda") names the
+            // package, as "a 12 pack of cola" does not.
+            let definite = tokens[index].text == "the" || superlatives.contains(tokens[index].text)
             let halfGallonOf = definite && tokens[next].text == "half"
-            guard articles.contains(tokens[index].text), next + 1 < tokens.count,
+            guard articles.contains(tokens[index].text) || superlatives.contains(tokens[index].text), next + 1 < tokens.count,
                 tokens[next].isNumber || tokens[next].text == "half" || (Lexicon.numberWords[tokens[next].text] ?? 0) >= 2,
                 let unit = Lexicon.units[tokens[next + 1].text], let spelling = measures[unit]
             else {

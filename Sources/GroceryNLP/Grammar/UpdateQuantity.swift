@@ -16,6 +16,13 @@ enum UpdateQuantity {
             let product = said + total.words
             return SaidQuantity(value: total.value, unit: total.unit, words: product)
         }
+        // "make the chicken broth two": a number word closing it is the new total.
+        if segment.count >= 2, let last = segment.last, !last.isNumber, !["a", "an"].contains(last.text),
+            let value = Lexicon.numberWords[last.text], value >= 1, !segment[segment.count - 2].isNumber
+        {
+            let said = QuantityParser.parse(Array(segment.dropLast()).filter { !pronouns.contains($0.text) })
+            if said.value == nil { return SaidQuantity(value: value, unit: said.unit, words: said.words) }
+        }
         return QuantityParser.parse(segment.filter { !pronouns.contains($0.text) })
     }
 }

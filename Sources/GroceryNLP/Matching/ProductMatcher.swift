@@ -54,6 +54,8 @@ struct ProductMatcher: Sendable {
         var price: Clauses.PricePreference?
         /// Products returned, the best included.
         var limit = 4
+        /// The package a superlative's item was said in, to choose among those sold so.
+        var package: Package?
         /// For a query of several items, the superlative of the item that has one of these
         /// words ("the cheapest bread and 2 gallons of milk"); `price` is then the others'.
         var pricedWords: [String: Clauses.PricePreference] = [:]
@@ -62,6 +64,25 @@ struct ProductMatcher: Sendable {
         /// The words name only a scope ("the cheapest thing in produce"): any product of
         /// `category` (or of the store), by `price`.
         var anyInScope = false
+    }
+
+    /// A package said with a superlative, as catalog sizes write it ("1 gal", "5 lb bag",
+    /// "12 x 12 fl oz").
+    enum Package: Sendable, Equatable {
+        case gallon
+        case bag
+        case box
+        case count(Int)
+
+        func holds(_ size: String) -> Bool {
+            let words = size.lowercased().split(separator: " ")
+            switch self {
+            case .gallon: return words.contains("gal") && !words.contains("half")
+            case .bag: return words.contains("bag")
+            case .box: return words.contains("box")
+            case .count(let count): return words.first == "\(count)"[...] && words.count > 1 && ["x", "ct", "pack", "pk"].contains(words[1])
+            }
+        }
     }
 
     /// The cheapest (or priciest) products of an aisle, or of the whole store, for a
@@ -232,7 +253,13 @@ struct ProductMatcher: Sendable {
             // thing named: its name ends in the word said ("Clover Honey", not Honey Nut
             // Cheerios), or ends in a package after it, in the same aisle ("Whole Milk Half
             // Gallon", "Coffee K-Cup Pods").
-            let pool = ranked.filter { $0.said == first.said }
+            var pool = ranked.filter { $0.said == first.said }
+            // "the cheapest gallon of milk", "… bag of potatoes", "… 12 pack of soda": among
+            // those sold so, when there are any.
+            if let package = options.package {
+                let packaged = pool.filter { package.holds(index.products[$0.product].size) }
+                if !packaged.isEmpty { pool = packaged }
+            }
             // "the cheapest pepperidge farm product": a brand said alone names all its products, in any aisle.
             let ofBrand = Set(index.brands[phrase] ?? [])
             let category = index.products[first.product].category
