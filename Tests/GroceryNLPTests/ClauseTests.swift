@@ -127,6 +127,10 @@ struct ClauseTests {
         .init(text: "wipe my cart clean", intent: .clear, items: []),
         .init(text: "Itemize my cart, please.", intent: .cart, items: []),
         .init(text: "add 2 boxes of mac n cheese and a thing of sour cream", intent: .add, items: [(["mac-and-cheese-original"], 2), (["sour-cream"], 1)]),
+        // An attribute steers among the thing named; it does not make a pouch that holds kale the kale.
+        .init(text: "add organic kale", intent: .add, items: [(["kale-bunch"], 1)]),
+        .init(text: "organic milk", intent: .add, items: [(["milk-organic-whole-half-gallon", "milk-organic-2pct-half-gallon"], 1)]),
+        .init(text: "organic baby food", intent: .add, items: [(["baby-food-pouch-pears-kale"], 1)]),
         .init(text: "what would 2 lbs of cherries set me back", intent: .price, items: [(["cherries-dark-sweet"], 2)]),
         .init(text: "list everything I've got so far", intent: .cart, items: []),
     ]

@@ -40,7 +40,7 @@ struct EvaluationTests {
         var name: String
         var lines: Int
         var atLeast: Double
-        var testDescription: String { "\(name) (\(lines) lines) ≥ \(Int(atLeast * 100)) %" }
+        var testDescription: String { "\(name) (\(lines) lines) ≥ \((atLeast * 1000).rounded() / 10) %" }
     }
 
     /// The tuning sets (tuning4 to tuning8 were tuned on in one pass each; their floors
@@ -54,9 +54,9 @@ struct EvaluationTests {
         Floor(name: "tuning4", lines: 180, atLeast: 0.95),
         Floor(name: "tuning5", lines: 160, atLeast: 0.88),
         Floor(name: "tuning6", lines: 200, atLeast: 0.83),
-        Floor(name: "tuning7", lines: 200, atLeast: 0.87),
+        Floor(name: "tuning7", lines: 200, atLeast: 0.88),
         Floor(name: "tuning8", lines: 200, atLeast: 0.83),
-        Floor(name: "heldout", lines: 200, atLeast: 0.94),
+        Floor(name: "heldout", lines: 200, atLeast: 0.945),
     ]
 
     @Test("each set keeps its floor", arguments: floors)

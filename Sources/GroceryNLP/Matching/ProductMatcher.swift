@@ -31,6 +31,16 @@ struct ProductMatcher: Sendable {
         "loaf", "slices", "sticks", "block", "singles", "cups", "tub",
     ]
 
+    /// Words that say how a thing is grown or made, not what it is.
+    private static let attributeWords: Set<String> = ["organic", "natural", "local", "conventional"]
+
+    /// What the attribute words of a phrase weigh.
+    private func attributeIDF(_ stems: [String], _ bits: UInt64, _ resolved: [Term?]) -> Double {
+        stems.indices.reduce(0) { total, position in
+            bits & 1 << UInt64(position) != 0 ? total + (resolved[position]?.weight ?? 0) : total
+        }
+    }
+
     /// A phrase word resolved against the vocabulary.
     private struct Term {
         var id: Int
@@ -225,6 +235,9 @@ struct ProductMatcher: Sendable {
         let head = resolved.last??.id
         let headBit: UInt64 = 1 << UInt64(stems.count - 1)
         var ranked: [(product: Int, said: Int, isDefault: Bool, score: Double)] = []
+        let attributeBits = stems.indices.dropLast().reduce(UInt64(0)) { bits, position in
+            Self.attributeWords.contains(stems[position]) ? bits | 1 << UInt64(position) : bits
+        }
         // An excluded word the phrase says itself ("rice but not brown rice") is not excluded.
         let excluded = Set(options.excluded.map(Stemmer.stem).filter { !stems.contains($0) }.compactMap { index.termIDs[$0] })
         for (slot, product) in touched.enumerated() where tallies[slot].said != 0 {
@@ -239,6 +252,15 @@ struct ProductMatcher: Sendable {
                 resolvedIDs.contains(term) ? count : count + 1
             }
             score -= 0.15 * Double(unsaid)
+            // "organic kale": an attribute word explained by a product that is not the thing
+            // named (a kale baby-food pouch) does not outrank the thing itself.
+            if head != nil, index.heads[product] != head, !exact.contains(product), tally.said & attributeBits != 0 {
+                let said = tally.said & ~attributeBits
+                // …nor outscores it: the attribute's weight goes too.
+                score -= attributeIDF(stems, attributeBits, resolved) * 0.9
+                ranked.append((product, said.nonzeroBitCount, product == byDefault, score))
+                continue
+            }
             ranked.append((product, tally.said.nonzeroBitCount, product == byDefault, score))
         }
         // Explaining more of the words said comes first; among equals the phrase's default
