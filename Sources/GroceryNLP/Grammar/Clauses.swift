@@ -323,8 +323,6 @@ struct Clauses: Sendable {
         return tokens
     }
 
-    /// "but not the brown one", ", no saltines", "except the decaf": the words go to
-    /// ``excluded`` and out of the query.
     /// "pepsi not coke": one word against one word, closing the request, is a contrast
     /// ("its not butter" is a name, "do not" a verb).
     private static func isContrast(_ tokens: [Token], notAt index: Int, length: Int) -> Bool {
@@ -336,6 +334,8 @@ struct Clauses: Sendable {
             && (index < 2 || tokens[index - 2].isSeparator || !["its", "is", "are"].contains(tokens[index - 2].text))
     }
 
+    /// "but not the brown one", ", no saltines", "except the decaf": the words go to
+    /// ``excluded`` and out of the query.
     private mutating func readExclusions() {
         var index = 1
         var words = self.words

@@ -35,7 +35,7 @@ struct ProductMatcher: Sendable {
     private static let attributeWords: Set<String> = ["organic", "natural", "local", "conventional"]
 
     /// What the attribute words of a phrase weigh.
-    private func attributeIDF(_ stems: [String], _ bits: UInt64, _ resolved: [Term?]) -> Double {
+    private func attributeWeight(_ stems: [String], _ bits: UInt64, _ resolved: [Term?]) -> Double {
         stems.indices.reduce(0) { total, position in
             bits & 1 << UInt64(position) != 0 ? total + (resolved[position]?.weight ?? 0) : total
         }
@@ -257,7 +257,7 @@ struct ProductMatcher: Sendable {
             if head != nil, index.heads[product] != head, !exact.contains(product), tally.said & attributeBits != 0 {
                 let said = tally.said & ~attributeBits
                 // …nor outscores it: the attribute's weight goes too.
-                score -= attributeIDF(stems, attributeBits, resolved) * 0.9
+                score -= attributeWeight(stems, attributeBits, resolved) * 0.9
                 ranked.append((product, said.nonzeroBitCount, product == byDefault, score))
                 continue
             }
