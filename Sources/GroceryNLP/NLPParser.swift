@@ -46,6 +46,7 @@ public struct NLPParser: Sendable {
 
         var options = ProductMatcher.Options(maxPriceCents: maxPrice.flatMap { Money.cents(dollars: $0) }, excluded: clauses.excluded, price: clauses.price)
         options.pricedWords = clauses.pricedWords
+        options.perPound = clauses.perPound
         if case .aisle(let aisle) = clauses.scope { options.category = aisle }
         options.anyInScope = clauses.scopeOnly
         // "what've you got under 2 bucks in snacks", "show me stuff in the frozen aisle": the
@@ -245,7 +246,10 @@ public struct NLPParser: Sendable {
             // "6 limes for margaritas tonight": a purpose after the item, when the item
             // alone is fully explained.
             let hasSize = said.words.contains(where: \.isSize)
-            if let found = match, found.unmatchedWords > 0, let purpose = words.indices.dropFirst().first(where: { Self.remarkStarts.contains(words[$0]) }),
+            // With a superlative, a purpose is cut even when it matches something ("the
+            // priciest syrup for the waffles" is not the cheaper pancake syrup).
+            if let found = match, found.unmatchedWords > 0 || options.price != nil,
+                let purpose = words.indices.dropFirst().first(where: { Self.remarkStarts.contains(words[$0]) && (found.unmatchedWords > 0 || Self.isPurpose(words, at: $0)) }),
                 let item = matcher.match(Array(words[..<purpose]), options: options), item.unmatchedWords == 0, item.headMatched
             {
                 (words, match) = (Array(words[..<purpose]), item)
@@ -260,6 +264,12 @@ public struct NLPParser: Sendable {
             }
             return [item(words, value: said.value, unit: said.unit, match: match)]
         }.dropRemarks()
+    }
+
+    /// "for the waffles", "for my kids", "for dinner": a purpose, not a kind ("soap for dishes").
+    private static func isPurpose(_ words: [String], at index: Int) -> Bool {
+        words[index] == "for" && index + 1 < words.count
+            && ["the", "my", "our", "a", "an", "his", "her", "their", "tonight", "dinner", "lunch", "breakfast"].contains(words[index + 1])
     }
 
     /// Words that start what is said about an item, not the item: a purpose ("6 limes for

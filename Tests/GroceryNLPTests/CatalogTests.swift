@@ -15,6 +15,14 @@ struct CatalogTests {
         }
     }
 
+    @Test("a product's weight per unit of sale is read from its size, fluid ounces and counts are none",
+        arguments: [("3 lb bag", Product.SoldBy.each, 3.0), ("16 oz", .each, 1), ("8 oz bag", .each, 0.5), ("per lb", .lb, 1), ("12 x 12 fl oz", .each, nil),
+                    ("12 fl oz", .each, nil), ("each", .each, nil), ("6 ct", .each, nil), ("1 gal", .each, nil)] as [(String, Product.SoldBy, Double?)])
+    func pounds(size: String, soldBy: Product.SoldBy, pounds: Double?) {
+        let product = Product(id: "x", name: "X", priceCents: 100, size: size, soldBy: soldBy, category: .pantry)
+        #expect(product.pounds == pounds)
+    }
+
     @Test("every product is well formed")
     func wellFormed() {
         for product in catalog.products {

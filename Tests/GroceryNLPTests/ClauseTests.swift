@@ -107,6 +107,13 @@ struct ClauseTests {
         .init(text: "cheapest gal of milk", intent: .search, items: [(["milk-1pct-gallon", "milk-skim-gallon"], 1)]),
         .init(text: "how much is the cheapest bag of potatoes", intent: .price, items: [(["potato-russet-5lb"], 1)]),
         .init(text: "grab 5 cans of whatever soup is cheapest", intent: .add, items: [(["soup-tomato"], 5)]),
+        .init(text: "cheepest 12 pack of soda??", intent: .search, items: [(["root-beer-12pk-cans", "ginger-ale-12pk-cans"], 1)]),
+        // By the pound: price over weight, among those whose weight is known.
+        .init(text: "I look for the cheapest onions for pound", intent: .search, items: [(["onion-yellow-3lb"], 1)]),
+        .init(text: "what are the cheapest tomatoes per pound", intent: .search, items: [(["tomato-roma"], 1)]),
+        // A purpose is no part of what the superlative compares; a kind is ("soap for dishes").
+        .init(text: "add the most expensive syrup for the waffles", intent: .add, items: [(["syrup-pure-maple"], 1)]),
+        .init(text: "please what is most cheap soap for dishes you have", intent: .search, items: [(["dish-soap-palmolive"], 1)]),
         .init(text: "the most expensive honey please", intent: .search, items: [(["honey-clover"], 1)]),
         .init(text: "buy 2 of the cheapest dish soap", intent: .add, items: [(["dish-soap-palmolive"], 2)]),
         .init(text: "grab the priciest cheddar", intent: .add, items: [(["cheese-cheddar-medium-block-2lb"], 1)]),

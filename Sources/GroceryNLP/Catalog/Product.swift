@@ -50,6 +50,19 @@ public struct Product: Hashable, Sendable, Identifiable {
     /// Brand and name together, as a shopper reads it ("Silk Almond Milk").
     /// Words the brand and name share at the seam are said once:
     /// "Horizon Organic" + "Organic Whole Milk" → "Horizon Organic Whole Milk".
+    /// How many pounds one unit of sale is: 1 for a product sold by the pound, else read
+    /// from its size ("3 lb bag" → 3, "16 oz" → 1); nil when the size says no weight.
+    public var pounds: Double? {
+        if soldBy == .lb { return 1 }
+        let words = size.lowercased().split(separator: " ")
+        for (index, word) in words.enumerated().dropFirst() {
+            guard let amount = Double(words[index - 1]), amount > 0 else { continue }
+            if word == "lb" || word == "lbs" { return amount }
+            if word == "oz", !(index + 1 < words.count && words[index + 1] == "fl") { return amount / 16 }
+        }
+        return nil
+    }
+
     public var displayName: String {
         guard let brand, !brand.isEmpty else { return name }
         let brandWords = brand.split(separator: " ")

@@ -54,6 +54,8 @@ struct Clauses: Sendable {
     var price: PricePreference?
     /// Per superlative, a word of the item it is about, for a query of several items.
     var pricedWords: [String: PricePreference] = [:]
+    /// A superlative by the pound ("the cheapest onions per pound", "… for pound").
+    var perPound = false
     /// The aisle (or the whole store) a superlative is asked about.
     var scope: Scope?
     /// Whether the scope is all the superlative names ("the most expensive thing in the
@@ -156,7 +158,17 @@ struct Clauses: Sendable {
             let before = tokens[..<start].last { !$0.isSeparator && !Self.itemFiller.contains($0.text) }
             if let word = (after ?? before)?.text, pricedWords[word] == nil { pricedWords[word] = preference }
         }
+        guard price != nil else { return }
+        words = self.words
+        if let start = tokens.indices.first(where: { (Self.byThePound.longestMatch(words, from: $0) ?? 0) > 0 }),
+            let length = Self.byThePound.longestMatch(words, from: start)
+        {
+            tokens.removeSubrange(start..<start + length)
+            perPound = true
+        }
     }
+
+    private static let byThePound = Pattern("(per|a|for|by_the|each|every|the) (pound|lb|lbs)")
 
     /// Words between a superlative and its item ("the cheapest **of the** pears").
     private static let itemFiller: Set<String> = ["the", "a", "an", "of", "one", "ones", "is", "are", "which", "what", "whats", "your", "my", "some", "any"]

@@ -31,6 +31,8 @@ struct ProductMatcher: Sendable {
         "loaf", "slices", "sticks", "block", "singles", "cups", "tub",
     ]
 
+    private static let packageStems = Set(packageWords.map(Stemmer.stem))
+
     /// Words that say how a thing is grown or made, not what it is.
     private static let attributeWords: Set<String> = ["organic", "natural", "local", "conventional"]
 
@@ -66,6 +68,8 @@ struct ProductMatcher: Sendable {
         var limit = 4
         /// The package a superlative's item was said in, to choose among those sold so.
         var package: Package?
+        /// The superlative is by the pound ("the cheapest rice per pound"): price over weight.
+        var perPound = false
         /// For a query of several items, the superlative of the item that has one of these
         /// words ("the cheapest bread and 2 gallons of milk"); `price` is then the others'.
         var pricedWords: [String: Clauses.PricePreference] = [:]
@@ -286,6 +290,8 @@ struct ProductMatcher: Sendable {
             let ofBrand = Set(index.brands[phrase] ?? [])
             let category = index.products[first.product].category
             let packages = Set(Self.packageWords.compactMap { index.termIDs[Stemmer.stem($0)] })
+            // The phrase without the package said ("12 pack soda" → "soda"), for keywords.
+            let core: [Int] = options.package == nil ? [] : index.phrases[stems.filter { Double($0) == nil && !Self.packageStems.contains($0) }.joined(separator: " ")] ?? []
             // In the best match's aisle too: the cheapest butter is dairy butter, not peanut butter.
             let named = pool.filter { candidate in
                 guard let head else { return false }
@@ -294,10 +300,20 @@ struct ProductMatcher: Sendable {
                 guard index.products[product].category == category else { return false }
                 // Or has the phrase as a keyword of its own ("chicken" for Chicken Drumsticks).
                 return index.heads[product] == head || (packages.contains(index.heads[product]) && index.nameTerms[product].contains(head))
-                    || exact.contains(product)
+                    || exact.contains(product) || core.contains(product)
             }
-            let chosen = (named.isEmpty ? pool : named).sorted {
-                let (a, b) = (index.products[$0.product].priceCents, index.products[$1.product].priceCents)
+            var candidates = named.isEmpty ? pool : named
+            // By the pound: only those whose weight is known, priced per pound.
+            func price(_ product: Int) -> Double {
+                let cents = Double(index.products[product].priceCents)
+                return options.perPound ? cents / (index.products[product].pounds ?? 1) : cents
+            }
+            if options.perPound {
+                let weighed = candidates.filter { index.products[$0.product].pounds != nil }
+                if !weighed.isEmpty { candidates = weighed }
+            }
+            let chosen = candidates.sorted {
+                let (a, b) = (price($0.product), price($1.product))
                 return a != b ? (preference == .lowest ? a < b : a > b) : $0.product < $1.product
             }
             let picked = Set(chosen.map(\.product))
