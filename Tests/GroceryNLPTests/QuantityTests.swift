@@ -13,6 +13,7 @@ struct QuantityTests {
         "quantity forms",
         arguments: [
             ("add 2 milk", 2.0), ("add 2.5 lb apples", 2.5), ("add 1/2 lb cheddar", 0.5), ("add 1 1/2 lb ham", 1.5),
+            ("1 and a half pounds of chicken", 1.5), ("add 2 and half lbs of beef", 2.5), ("2 lb bag of carrots", 1),
             ("add ½ lb turkey", 0.5), ("add half a gallon of milk", 0.5), ("add twelve eggs", 12), ("add twenty eggs", 20),
             ("add twenty five limes", 25), ("add a banana", 1), ("add an avocado", 1), ("add a couple of avocados", 2),
             ("add a couple avocados", 2), ("add a few lemons", 3), ("add 2 x milk", 2), ("add 2x milk", 2),

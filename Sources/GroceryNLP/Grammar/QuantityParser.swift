@@ -99,6 +99,14 @@ enum QuantityParser {
                 index += 1
                 return number + fraction
             }
+            // "1 and a half pounds", "2 and half"
+            if index + 1 < tokens.count, tokens[index].text == "and", number == number.rounded() {
+                let a = tokens[index + 1].text == "a" ? 1 : 0
+                if index + 1 + a < tokens.count, let part = ["half": 0.5, "quarter": 0.25][tokens[index + 1 + a].text] {
+                    index += 2 + a
+                    return number + part
+                }
+            }
             return number
         }
         if let words = numberWords(tokens, at: &index) { return words }

@@ -33,6 +33,7 @@ struct Segmenter: Sendable {
         for (index, token) in tokens.enumerated() {
             let isJoiner = Grammar.joiners.contains(token.text) && !isProtected(words, stems: &stems, at: index)
                 && !(token.text == "and" && words.dropFirst(index + 1).starts(with: ["a", "half"]))  // "one and a half"
+                && !(token.text == "and" && index > 0 && tokens[index - 1].isNumber && words.dropFirst(index + 1).first == "half")  // "2 and half"
             if token.isSeparator || isJoiner {
                 segments.append(current)
                 current = []

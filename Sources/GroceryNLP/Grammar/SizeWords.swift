@@ -24,6 +24,27 @@ enum SizeWords {
                 tokens[next].isSize = true
                 continue
             }
+            // "two 16 oz steaks": a count, then the size of each; "2 lb bag of carrots": the
+            // bag's size, one bag.
+            if tokens[index].isNumber || (Lexicon.numberWords[tokens[index].text] ?? 0) >= 1, !["a", "an"].contains(tokens[index].text),
+                tokens[next].isNumber, (tokens[next].number ?? 0) >= 1, !tokens[next].text.contains("/"),
+                next + 1 < tokens.count, let unit = Lexicon.units[tokens[next + 1].text], let spelling = measures[unit], unit != .each
+            {
+                tokens[next].isSize = true
+                tokens[next + 1] = Token(text: spelling)
+                tokens[next + 1].isSize = true
+                continue
+            }
+            if index == 0 || !(tokens[index - 1].isNumber || Lexicon.numberWords[tokens[index - 1].text] != nil),
+                tokens[index].isNumber, !tokens[index].isSize, next + 1 < tokens.count, let unit = Lexicon.units[tokens[next].text],
+                [.lb, .oz, .kg, .g].contains(unit), let spelling = measures[unit], let container = Lexicon.units[tokens[next + 1].text],
+                [.bag, .box, .jar, .bottle, .can, .pack].contains(container)
+            {
+                tokens[index].isSize = true
+                tokens[next] = Token(text: spelling)
+                tokens[next].isSize = true
+                continue
+            }
             // "12-pack" (the tokenizer saw the hyphen): its unit is part of the size.
             if tokens[index].isSize, tokens[index].number != nil, let unit = Lexicon.units[tokens[next].text], let spelling = measures[unit] {
                 tokens[next] = Token(text: spelling)
