@@ -40,6 +40,7 @@ struct ClauseTests {
     ]
 
     static let exclusions: [Expectation] = [
+        .init(text: "add some chips, nothing spicy", intent: .add, items: [(["chips-lays-classic", "chips-ruffles-original", "chips-pringles-original"], 1)]),
         .init(text: "add some rice but not brown rice", intent: .add,
               items: [(["rice-white-long-grain-2lb", "rice-white-long-grain-10lb", "rice-jasmine", "rice-basmati", "rice-ready-original"], 1)]),
         .init(text: "i need crackers, no saltines", intent: .add, items: [(["crackers-ritz", "crackers-cheez-it", "crackers-goldfish", "crackers-triscuit"], 1)]),

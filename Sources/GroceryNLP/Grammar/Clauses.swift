@@ -73,7 +73,7 @@ struct Clauses: Sendable {
     /// Markers that correct only right after a pause (a comma, "..."): "cheese, sorry, brie".
     private static let weakCorrection = Pattern("(ah|oh|uh|um|er)? (no|nope|nah|wait|sorry|actually|oops|rather|make_it|i_mean_like)")
     private static let correctionLead = Pattern("(make_that|make_it|it_should_be|its|to|like|uh|um|a|just)")
-    private static let exclusion = Pattern("(but|and|just|though|only)? (not|no|except|except_for|other_than|anything_but|but_not|excluding|minus_the|skip_the|hold_the|nothing_with|none_of_the)")
+    private static let exclusion = Pattern("(but|and|just|though|only)? (not|no|nothing|except|except_for|other_than|anything_but|but_not|excluding|minus_the|skip_the|hold_the|nothing_with|none_of_the)")
     /// Words a remark after a comma begins with ("we have plenty", "almost out lol").
     private static let remarkStarts: Set<String> = [
         "we", "i", "ive", "weve", "im", "were", "theyre", "its", "thats", "theres", "there", "you", "they", "he", "she", "it", "that",
@@ -359,7 +359,7 @@ struct Clauses: Sendable {
             let marker = Array(tokens[index..<index + length]).map(\.text)
             let afterPause = tokens[index - 1].isSeparator
             // A bare "not"/"no" excludes only after a pause or "but"; "no more" is not a product.
-            let bare = marker == ["no"] || marker == ["not"] || marker == ["and", "no"] || marker == ["and", "not"]
+            let bare = marker == ["no"] || marker == ["not"] || marker == ["nothing"] || marker == ["and", "no"] || marker == ["and", "not"]
             // "the regular ones not organic", "the 80/20 not the lean stuff": a describing
             // word or "the" after it is as clear as a pause.
             let described = Self.kindWords.contains(tokens[index - 1].text) || tokens[index - 1].isSize
