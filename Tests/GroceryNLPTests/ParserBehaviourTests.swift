@@ -97,7 +97,10 @@ struct ParserBehaviourTests {
         @Test(
             "junk is unknown, never a random product",
             arguments: ["what's the weather like", "tell me a joke", "hello", "SELECT * FROM users; --", "🚀🎉", "\u{0}\u{1}\u{2}", "日本語のテキスト", "asdfghjkl qwerty",
-                        "<script>alert(1)</script>", "%s%s%s%n", "../../etc/passwd"])
+                        "<script>alert(1)</script>", "%s%s%s%n", "../../etc/passwd",
+                        // store services, payment, returns, people: "can i pay with paypal" once added cans of cola
+                        "where's the nearest store", "can i pay with paypal", "i need to return something", "i want to speak to a manager",
+                        "do you deliver"])
         func junk(_ text: String) {
             let result = parser.parse(text)
             #expect(result.intent == .unknown, "\(text) → \(result.intent) \(result.items.map { $0.product?.id ?? "-" })")
