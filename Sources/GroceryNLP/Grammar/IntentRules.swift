@@ -206,6 +206,7 @@ enum IntentRules {
         IntentRule(.search, start: "(i|we) (search|am_searching|look|am_looking|seek|am_seeking|want_to_find|try_to_find) (for)? (something|anything|some|a)? (for|to)?", rest: .nonEmpty),
         IntentRule(.search, end: "(you|u|ya) (are|re) (selling|carrying|having|stocking|offering)", rest: .nonEmpty),
         IntentRule(.search, start: "(there_is|there_are|theres|is_there|are_there) (any|some)?", rest: .nonEmpty),
+        IntentRule(.search, start: "(show|find|list|give|get) (me|us)? (some|any|the|your|all_the)?", end: "(options|choices|selection|varieties|brands|kinds)", rest: .nonEmpty),
         IntentRule(.search, end: "(options|choices|selection|varieties|brands|kinds)", rest: .nonEmpty),
         IntentRule(.search, start: "(any|anything_like)", rest: .nonEmpty),
         IntentRule(.search, start: "(is|are) (there|their) (any|some)?", rest: .nonEmpty),
