@@ -26,8 +26,8 @@ enum SizeWords {
             }
             // "two 16 oz steaks": a count, then the size of each; "2 lb bag of carrots": the
             // bag's size, one bag.
-            if tokens[index].isNumber || (Lexicon.numberWords[tokens[index].text] ?? 0) >= 1, !["a", "an"].contains(tokens[index].text),
-                tokens[next].isNumber, (tokens[next].number ?? 0) >= 1, !tokens[next].text.contains("/"),
+            if tokens[next].isNumber, tokens[index].isNumber || (Lexicon.numberWords[tokens[index].text] ?? 0) >= 1, !["a", "an"].contains(tokens[index].text),
+                (tokens[next].number ?? 0) >= 1, !tokens[next].text.contains("/"),
                 next + 1 < tokens.count, let unit = Lexicon.units[tokens[next + 1].text], let spelling = measures[unit], unit != .each
             {
                 tokens[next].isSize = true
@@ -35,8 +35,8 @@ enum SizeWords {
                 tokens[next + 1].isSize = true
                 continue
             }
-            if index == 0 || !(tokens[index - 1].isNumber || Lexicon.numberWords[tokens[index - 1].text] != nil),
-                tokens[index].isNumber, !tokens[index].isSize, next + 1 < tokens.count, let unit = Lexicon.units[tokens[next].text],
+            if tokens[index].isNumber, !tokens[index].isSize, index == 0 || !(tokens[index - 1].isNumber || Lexicon.numberWords[tokens[index - 1].text] != nil),
+                next + 1 < tokens.count, let unit = Lexicon.units[tokens[next].text],
                 [.lb, .oz, .kg, .g].contains(unit), let spelling = measures[unit], let container = Lexicon.units[tokens[next + 1].text],
                 [.bag, .box, .jar, .bottle, .can, .pack].contains(container)
             {
