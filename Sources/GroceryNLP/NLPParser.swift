@@ -263,7 +263,7 @@ public struct NLPParser: Sendable {
                 }
             }
             return [item(words, value: said.value, unit: said.unit, match: match)]
-        }.dropRemarks()
+        }.dropRemarks().inTheirCompany()
     }
 
     /// "for the waffles", "for my kids", "for dinner": a purpose, not a kind ("soap for dishes").
@@ -369,5 +369,28 @@ extension [NLPParser.ParsedItem] {
             return item.explained || item.said || !(NLPParser.remarkStarts.contains(first) || ["are", "is", "was"].contains(first))
         }
         return kept.isEmpty ? self : kept
+    }
+}
+
+extension [NLPParser.ParsedItem] {
+    /// "salt and pepper": a one-word item whose best product is in another aisle than all
+    /// the items beside it takes the alternative of their aisle (the spice, not the bell
+    /// pepper), when it has one that is the word: its name ends in it.
+    func inTheirCompany() -> [NLPParser.ParsedItem] {
+        guard count > 1 else { return self }
+        var items = self
+        for index in items.indices {
+            let phrase = items[index].item.phrase
+            guard !phrase.isEmpty, !phrase.contains(" "), let best = items[index].item.product else { continue }
+            let others = items.indices.filter { $0 != index }.compactMap { items[$0].item.product?.category }
+            guard others.count == count - 1, let aisle = others.first, others.allSatisfy({ $0 == aisle }), best.category != aisle,
+                let alternative = items[index].item.alternatives.first(where: {
+                    $0.category == aisle && $0.name.lowercased().split(separator: " ").last.map { Stemmer.stem(String($0)) == Stemmer.stem(phrase) } == true
+                })
+            else { continue }
+            items[index].item.alternatives = [best] + items[index].item.alternatives.filter { $0 != alternative }
+            items[index].item.product = alternative
+        }
+        return items
     }
 }

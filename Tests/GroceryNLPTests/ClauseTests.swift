@@ -137,6 +137,9 @@ struct ClauseTests {
         .init(text: "add 2 boxes of mac n cheese and a thing of sour cream", intent: .add, items: [(["mac-and-cheese-original"], 2), (["sour-cream"], 1)]),
         // An attribute steers among the thing named; it does not make a pouch that holds kale the kale.
         .init(text: "add organic kale", intent: .add, items: [(["kale-bunch"], 1)]),
+        // A one-word item takes its neighbours' aisle when a product there is that word.
+        .init(text: "salt and pepper", intent: .add, items: [(["salt-iodized", "salt-kosher", "salt-sea-fine"], 1), (["pepper-black-ground"], 1)]),
+        .init(text: "tortillas and peppers", intent: .add, items: [(["tortillas-corn-yellow", "tortillas-flour-soft-taco"], 1), (["bell-pepper-green"], 1)]),
         .init(text: "organic milk", intent: .add, items: [(["milk-organic-whole-half-gallon", "milk-organic-2pct-half-gallon"], 1)]),
         .init(text: "organic baby food", intent: .add, items: [(["baby-food-pouch-pears-kale"], 1)]),
         .init(text: "what would 2 lbs of cherries set me back", intent: .price, items: [(["cherries-dark-sweet"], 2)]),
