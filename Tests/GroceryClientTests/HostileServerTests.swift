@@ -13,13 +13,6 @@ import Testing
 @Suite("Client core against hostile servers (real sockets)")
 struct HostileServerTests {
     /// Waits in real time (bounded) until `condition` holds.
-    func eventually(_ what: String, _ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw TestFailure("\(what) did not happen within 30 s") }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
 
     /// Starts a channel against `peer`, waits until it said hello after the upgrade, and
     /// checks the connect timeout (10 s of test clock) ends the attempt, and nothing earlier.

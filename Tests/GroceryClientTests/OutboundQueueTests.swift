@@ -1,4 +1,5 @@
 import Foundation
+import GroceryTestSupport
 import Testing
 
 @testable import GroceryClient
@@ -71,7 +72,7 @@ struct OutboundQueueTests {
     }
 
     @Test("a second client of the same file fails at once; the lock goes with the first")
-    func exclusive() throws {
+    func exclusive() async throws {
         let url = Self.file()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         var first: OutboundQueue? = try OutboundQueue(file: url)
@@ -82,11 +83,10 @@ struct OutboundQueueTests {
         // Another test spawning a process at this moment holds a copy of the lock's
         // descriptor between its fork and exec (O_CLOEXEC closes it at the exec): the lock
         // is free within moments, not always at once.
-        var reopened = try? OutboundQueue(file: url)
-        let deadline = ContinuousClock.now + .seconds(5)
-        while reopened == nil, ContinuousClock.now < deadline {
-            Thread.sleep(forTimeInterval: 0.01)
+        var reopened: OutboundQueue?
+        try await eventually("the lock freed", within: .seconds(5)) {
             reopened = try? OutboundQueue(file: url)
+            return reopened != nil
         }
         #expect(reopened?.count == 1)
     }

@@ -18,3 +18,14 @@ public func withDeadline<T: Sendable>(
         return first  // the group still waits for the operation to end, which onTimeout ensured
     }
 }
+
+/// Waits (real time, bounded) until `condition` holds, checking every few milliseconds;
+/// throws when it has not within `limit`. For state only a real socket, file or process
+/// can change, where a test clock cannot help. The sleep yields the test's thread.
+public func eventually(_ what: String, within limit: Duration = .seconds(30), _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw TestFailure("\(what) did not happen within \(limit)") }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}

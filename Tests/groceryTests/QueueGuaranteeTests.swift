@@ -139,15 +139,7 @@ struct QueueGuaranteeTests {
         #expect(draining.events.contains { ($0["reason"] as? String)?.contains("connect timeout") == true })
         let givingUp = try PipeProcess(urls + fast + ["--max-attempts", "2", "--queue-file", folder.appendingPathComponent("b.json").path])
         #expect(try await givingUp.exitStatus(within: .seconds(20)) == 3)
-        try await eventually { peer.openNow == 0 }
+        try await eventually("the peer's sockets closed", within: .seconds(20)) { peer.openNow == 0 }
         try await peer.stop()
-    }
-
-    private func eventually(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw TestFailure("not within 20 s") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
     }
 }
