@@ -58,7 +58,7 @@ public struct NIOWebSocketTransport: Transport {
                                 try channel.pipeline.syncOperations.addHandler(
                                     NIOSSLClientHandler(context: sslContext, serverHostname: serverName), position: .first)
                             }
-                            return try Self.firstUseOfGenerics.withLock { _ in
+                            return try Self.pipelineBuilding.withLock { _ in
                                 try Self.configure(channel, host: host, port: port, path: path, response: response)
                             }
                         }
@@ -120,7 +120,7 @@ public struct NIOWebSocketTransport: Transport {
     /// in `swift_conformsToProtocol` → `isCanonicalStaticallySpecializedGenericMetadata`,
     /// one start in about 700, the class of swiftlang/swift#58414). Building pipelines one
     /// at a time costs microseconds per connect.
-    private static let firstUseOfGenerics = Mutex(())
+    private static let pipelineBuilding = Mutex(())
 
     private static func configure(
         _ channel: any Channel, host: String, port: Int, path: String, response: ResponseHead
@@ -129,7 +129,7 @@ public struct NIOWebSocketTransport: Transport {
             maxFrameSize: 1 << 20,
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
-                    try Self.firstUseOfGenerics.withLock { _ in
+                    try Self.pipelineBuilding.withLock { _ in
                         .websocket(try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel))
                     }
                 }

@@ -35,6 +35,8 @@ final class ProductIndex: Sendable {
     let ownTerms: [[Int]]
     /// Per product: the term of its name's last word ("Gala Apples" → apple), or -1.
     let heads: [Int]
+    /// Per product: pounds per unit of sale (``Product/pounds``), read from its size once.
+    let pounds: [Double?]
     /// The terms that are some product's head.
     let headTerms: Set<Int>
     let fuzzy: FuzzyIndex
@@ -100,6 +102,7 @@ final class ProductIndex: Sendable {
         self.nameTerms = nameTerms
         self.ownTerms = ownTerms
         self.heads = heads
+        pounds = products.map(\.pounds)
         headTerms = Set(heads.filter { $0 >= 0 })
         self.phrases = phrases.mapValues { Array(Set($0)).sorted() }
         postings = best.map { byProduct in

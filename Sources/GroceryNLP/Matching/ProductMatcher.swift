@@ -306,10 +306,10 @@ struct ProductMatcher: Sendable {
             // By the pound: only those whose weight is known, priced per pound.
             func price(_ product: Int) -> Double {
                 let cents = Double(index.products[product].priceCents)
-                return options.perPound ? cents / (index.products[product].pounds ?? 1) : cents
+                return options.perPound ? cents / (index.pounds[product] ?? 1) : cents
             }
             if options.perPound {
-                let weighed = candidates.filter { index.products[$0.product].pounds != nil }
+                let weighed = candidates.filter { index.pounds[$0.product] != nil }
                 if !weighed.isEmpty { candidates = weighed }
             }
             let chosen = candidates.sorted {
