@@ -51,6 +51,8 @@ struct ClauseTests {
         .init(text: "take the onions off, we have loads", intent: .remove, items: [(["onion-yellow-3lb", "onion-red", "onion-white", "green-onions-bunch"], 1)]),
         .init(text: "add milk, i think we ran out", intent: .add, items: [(["milk-whole-gallon", "milk-whole-half-gallon", "milk-2pct-gallon"], 1)]),
         .init(text: "okay I'm all done, check me out", intent: .checkout, items: []),
+        .init(text: "remove the cola, too much sugar", intent: .remove, items: [(["cola-12pk-cans"], 1)]),
+        .init(text: "add bagels, wife wants them toasted", intent: .add, items: [(["bagels-plain-6ct"], 1)]),
         // Without a comma: the remark starts at its subject or reason, after a product said whole.
         .init(text: "remove the red onions we have plenty at home", intent: .remove, items: [(["onion-red"], 1)]),
         .init(text: "whats the cheapest shampoo bc im broke", intent: .search, items: [(["shampoo-suave-ocean-breeze"], 1)]),
@@ -91,6 +93,12 @@ struct ClauseTests {
         .init(text: "put me down for 4 avocados instead", intent: .update, items: [(["avocado-hass", "avocados-4ct-bag"], 4)]),
         .init(text: "take the bread off but keep the butter", intent: .remove, items: [(["bread-white-sandwich", "bread-white-classic"], 1)]),
         .init(text: "4 limes for the tacos", intent: .add, items: [(["lime"], 4)]),
+        // A closing count of what was named: "…, 3 of them", "…, I need two".
+        .init(text: "chicken broth, 3 of them", intent: .add, items: [(["broth-chicken"], 3)]),
+        .init(text: "the cheapest pasta sauce, i need two", intent: .add, items: [(["pasta-sauce-traditional"], 2)]),
+        .init(text: "drop 2 cans of tomato soup in the cart", intent: .add, items: [(["soup-tomato"], 2)]),
+        // A clarifier of a one-word item: "one" is not Purina ONE.
+        .init(text: "rice, the jasmine one", intent: .add, items: [(["rice-jasmine"], 1)]),
     ]
 
     static let superlatives: [Expectation] = [

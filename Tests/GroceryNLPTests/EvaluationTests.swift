@@ -43,7 +43,7 @@ struct EvaluationTests {
         var testDescription: String { "\(name) (\(lines) lines) ≥ \((atLeast * 1000).rounded() / 10) %" }
     }
 
-    /// The tuning sets (tuning4 to tuning8 were tuned on in one pass each; their floors
+    /// The tuning sets (tuning4 to tuning9 were tuned on in one pass each; their floors
     /// are where that pass ended), and the held-out set, whose floor guards against
     /// regressions at the score measured when it was set — the target is 95 % (issue 14),
     /// not reached yet.
@@ -56,6 +56,7 @@ struct EvaluationTests {
         Floor(name: "tuning6", lines: 200, atLeast: 0.84),
         Floor(name: "tuning7", lines: 200, atLeast: 0.88),
         Floor(name: "tuning8", lines: 200, atLeast: 0.85),
+        Floor(name: "tuning9", lines: 200, atLeast: 0.69),
         Floor(name: "heldout", lines: 200, atLeast: 0.945),
     ]
 

@@ -18,7 +18,7 @@ struct Clauses: Sendable {
 
     /// Question words around a superlative asked as a question ("what's the cheapest milk
     /// you have", "which coffee is the most expensive"), dropped with it.
-    private static let questionLead = Pattern("(whats|what_is|what_are|what|which|which_is|which_are|show_me|find_me|give_me|tell_me|what_s)? (is|are|of)? (the|your)?")
+    private static let questionLead = Pattern("(whats|what_is|what_are|what|which|which_is|which_are|whichever|whatever|show_me|find_me|give_me|tell_me|what_s)? (is|are|of)? (the|your)?")
     private static let questionTails = [
         Pattern("(you|u|ya|yall|you_guys)? (have|got|sell|carry|stock|do_you_have|do_you_sell|do_you_carry|have_got) (here|today|now)?"),
         Pattern("is|are|one|ones|there_is|available|in_stock|around|right_now|now|today|here"),
@@ -62,7 +62,7 @@ struct Clauses: Sendable {
     /// bakery", "which produce item is cheapest"): any product there will do.
     var scopeOnly = false
 
-    private static let superlativeLead = "(the|a|an|your|has_the|with_the|that_has_the|that_have_the|have_the|having_the|at_the|which|which_one|which_ones|which_one_is|which_is|whichever|whichever_one|whichever_ones|whichever_one_is|whichever_is|whatever|whatevers|whatever_is|whatever_one_is)?"
+    private static let superlativeLead = "(the|a|an|your|has_the|with_the|that_has_the|that_have_the|have_the|having_the|at_the|which|which_one|which_ones|which_one_is|which_is|whichever|whichever_one|whichever_ones|whichever_one_is|whichever_is|whatever|whatevers|whatever_is|whatever_one_is|is|are|r)?"
     private static let lowest = Pattern(
         superlativeLead + " (cheapest|least_expensive|lowest_priced|lowest_price_on|lowest_price_for|lowest_prices_on|cheapest_price_on|cheapest_price_for|lowest_price|lowest_cost|most_affordable|cheapo|budget|cheapest_possible|least_pricey|best_deal_on|best_deal_for|best_price_on|best_price_for|best_value|costs_the_least|cost_the_least|is_cheapest|lowest_price_tag|smallest_price|most_cheap|more_cheap|cost_the_less|costs_the_less|cost_less|costs_less|less_expensive|less_pricey|cheaper|cheapper|least_costly|less_costly|most_economical|bargain|bargain_priced|cheapest_option_for|cheapest_option_of|cheapest_choice_for|cheapest_kind_of|cheapest_brand_of|cheapest_one_of|cheapest_among|cheapest_of_all|cheapest_out_of)")
     private static let highest = Pattern(
@@ -78,10 +78,14 @@ struct Clauses: Sendable {
     private static let remarkStarts: Set<String> = [
         "we", "i", "ive", "weve", "im", "were", "theyre", "its", "thats", "theres", "there", "you", "they", "he", "she", "it", "that",
         "this", "our", "my", "id", "wed", "ill", "almost", "nearly", "running", "lol", "haha", "because", "since", "cause", "cuz", "for",
-        "making", "cooking", "baking", "grilling", "hosting", "having", "doing", "throwing", "feeding",
+        "making", "cooking", "baking", "grilling", "hosting", "having", "doing", "throwing", "feeding", "too", "so", "if", "tryna",
+        "gonna", "lowkey",
     ]
     /// Who a remark is about ("the kids love em").
     private static let people: Set<String> = ["kids", "kid", "children", "family", "wife", "husband", "hubby", "boys", "girls", "guests", "baby", "dog", "cat"]
+    /// People who, said first, begin a remark ("wife wants the good stuff"); not "dog",
+    /// "cat" or "baby", which begin products too ("dog food").
+    private static let remarkPeople = people.subtracting(["baby", "dog", "cat"])
     /// "but keep the salsa", "and leave the bread": what is not to change.
     private static let keep = Pattern("(but|and)? (keep|leave|keeping|leaving)")
     /// Words of an exclusion that name no product ("not the brown one").
@@ -96,6 +100,7 @@ struct Clauses: Sendable {
         var clauses = Clauses(tokens: input)
         clauses.readPricePreference()
         clauses.readScope()
+        clauses.readTrailingCount()
         clauses.readCorrection()
         clauses.readExclusions()
         clauses.dropKeeps()
@@ -317,6 +322,30 @@ struct Clauses: Sendable {
         tokens = Array(before[..<lastItemStart]) + replacement
     }
 
+    /// "heavy cream, 4 of em", "the cheapest bell pepper, I need three": a closing part
+    /// that is only a count (of what was named) is the item's quantity. Anything after
+    /// "of em" is a remark ("like 6 of em for lunches").
+    private mutating func readTrailingCount() {
+        guard let pause = tokens.lastIndex(where: \.isSeparator), pause > 0 else { return }
+        let words = self.words
+        // "…? add two" is a closing request, read with the parser's other closing verbs.
+        guard pause + 1 < tokens.count, !["add", "get", "grab", "take", "buy", "want", "need"].contains(tokens[pause + 1].text) else { return }
+        let asked = Self.countLead.longestMatch(words, from: pause + 1) ?? 0
+        let at = pause + 1 + asked
+        guard at < tokens.count, Self.isQuantityWord(tokens[at]) else { return }
+        let ofThem = Self.ofThem.longestMatch(words, from: at + 1) ?? 0
+        guard asked > 0 || ofThem > 0 else { return }  // ", 3" alone is read elsewhere
+        let rest = at + 1 + ofThem
+        guard rest == tokens.count || ofThem > 0 && ["for", "so", "cuz", "because", "since"].contains(tokens[rest].text) else { return }
+        var before = Array(tokens[..<pause])
+        while let last = before.last, last.isSeparator { before.removeLast() }
+        guard before.contains(where: { !$0.isSeparator && !Self.isQuantityWord($0) }) else { return }
+        tokens = Self.replacingQuantity(in: before, with: [tokens[at]])
+    }
+
+    private static let countLead = Pattern("(like|about|maybe|just|so|and|i|ill|i_will|we|please)? (need|want|add|take|will_take|d_like|would_like|get)? (like|about|maybe|just)?")
+    private static let ofThem = Pattern("(of)? (em|them|those|these|it|please|pls|thanks)")
+
     private static func isQuantityWord(_ token: Token) -> Bool {
         token.isNumber || Lexicon.numberWords[token.text] != nil
     }
@@ -404,7 +433,7 @@ struct Clauses: Sendable {
     /// before, and go in front of its noun ("ground coffee").
     private mutating func readClarifiers() {
         var index = tokens.count - 1
-        while index > 1 {
+        while index > 0 {  // "salmon, the wild one": the item may be the first word
             defer { index -= 1 }
             guard tokens[index].isSeparator else { continue }
             let end = tokens[(index + 1)...].firstIndex(where: \.isSeparator) ?? tokens.count
@@ -434,6 +463,7 @@ struct Clauses: Sendable {
             defer { index -= 1 }
             guard tokens[index].isSeparator, index + 1 < tokens.count,
                 Self.remarkStarts.contains(tokens[index + 1].text)
+                    || (index + 2 < tokens.count && Self.remarkPeople.contains(tokens[index + 1].text) && !tokens[index + 2].isSeparator)
                     || (index + 2 < tokens.count && ["the", "my", "our"].contains(tokens[index + 1].text) && Self.people.contains(tokens[index + 2].text))
             else { continue }
             let end = tokens[(index + 1)...].firstIndex(where: \.isSeparator) ?? tokens.count

@@ -14,7 +14,7 @@ enum Grammar {
 
     /// Dropped from the start of a query, repeatedly ("ok so can you please …").
     static let leadingFillers: [Pattern] = [
-        Pattern("hey|hi|hello|yo|ok|okay|so|um|umm|uh|uhh|er|well|oh|wait|yes|yeah|yep|yup|alright|and|also|then|now|just|right|hmm|sure|actually|quick|quickly|oops|nvm|grocery|walmart|bro|dude|nah|ayo|welp|omg|ugh|on_second_thought|on_second_thoughts"),
+        Pattern("hey|hi|hello|yo|ok|okay|so|um|umm|uh|uhh|er|well|oh|wait|yes|yeah|yep|yup|alright|aight|ight|and|also|then|now|just|right|hmm|sure|actually|quick|quickly|oops|nvm|grocery|walmart|bro|dude|nah|ayo|welp|omg|ugh|on_second_thought|on_second_thoughts"),
         Pattern("(can|could|would|will|wont) (you|u|ya) (also|just|quickly|maybe)?"),
         Pattern("would you mind"),
         Pattern("(would|could|will) (you|u) (be_so_kind_as_to|be_so_kind_and|be_kind_enough_to|kindly)"),

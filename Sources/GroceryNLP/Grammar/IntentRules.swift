@@ -45,6 +45,8 @@ enum IntentRules {
         // "I'd like to get rid of the chips": the verb after the wish decides.
         IntentRule(.remove, start: "(i|id|we|wed)? (would|d)? (like|want|need|wanna) (to)? (get_rid_of|remove|delete|drop|ditch|take_out|cancel|lose)", rest: .nonEmpty),
         IntentRule(.add, start: "(put|write|jot) down", rest: .nonEmpty),
+        // "drop 4 bags of flour on the order": where it goes makes it an add.
+        IntentRule(.add, start: "(drop|toss|throw|chuck|pop|stick|put|slip)", end: "(on|in|into|onto|to) (the|my|our) (order|cart|basket|list|trolley)", rest: .nonEmpty),
     ]
 
     /// A verb with nothing after it ("add"): the intent is clear, the item is missing.
@@ -78,6 +80,8 @@ enum IntentRules {
     ]
 
     static let clear: [IntentRule] = [
+        // "86 everything on the order", "yeet everything outta the cart", "take everything out so I can start again"
+        IntentRule(.clear, start: "(86|yeet|take|get|pull|dump) (everything|it_all|all_of_it) (on|in|from|out|outta|out_of|off|off_of)? (the|my)? (cart|order|list|basket)?", rest: .any),
         IntentRule(.clear, start: "(clear|empty|reset|wipe|erase|flush|purge|nuke|clean|emptying|clearing) (out|up)? (the|my|our|this)? (whole|entire)? (cart|basket|trolley|list|order|everything|shopping_cart|shopping_list|all|it|items)? (out|up|clean)?", rest: .empty),
         IntentRule(.clear, start: "(remove|delete|drop|trash|dump|toss|cancel|discard|clear|forget|scrap|ditch|nix|scratch|get_rid_of|throw_out|throw_away|take_out|take_away|lose|undo|removing|deleting) (everything|all|it_all|all_of_it|all_items|all_the_items|all_products|all_the_products|all_things|all_the_things|all_of_them|all_of_my_items|all_my_items|every_item|every_single_item|the_whole_thing|the_lot|the_whole_lot|the_whole_cart|the_entire_cart|the_whole_order|the_entire_order|everything_in_it|the_cart|my_cart|the_basket|my_basket|my_list|the_list|the_order|my_order|all_the_stuff|all_my_stuff)", rest: .empty),
         IntentRule(.clear, start: "(start|begin) (over|again|fresh|afresh|from_scratch|anew|a_new_cart|a_new_order|a_new_list|with_an_empty_cart)", rest: .any),
@@ -94,6 +98,9 @@ enum IntentRules {
     ]
 
     static let checkout: [IntentRule] = [
+        // "close it out, we're good", "checkout before i change my mind"
+        IntentRule(.checkout, start: "(close|closing) (it|this|me|us|the_order|my_order|the_cart|everything|the_tab)? out", rest: .any),
+        IntentRule(.checkout, start: "(checkout|check_out|pay) (before|while|so|now_before)", rest: .any),
         IntentRule(.checkout, start: "(checkout|check_out|check_me_out|checking_out|check_it_out|pay|pay_now|pay_up|buy_now|order_now|purchase_now|finish|done|finished|complete|submit|confirm|finalize|proceed|checkout_now|check_out_now)", rest: .empty),
         IntentRule(.checkout, start: "(im|i_am|were|we_are|i_want_to|i_wanna|i_would_like_to|id_like_to|wed_like_to|we_want_to|ready_to|time_to|go_to|proceed_to|take_me_to|continue_to|move_to|lets|can_i|can_we|could_i|i_need_to|we_need_to) (ready_to)? (checkout|check_out|pay|payment|the_checkout|complete_my_order|place_my_order|place_the_order|place_an_order|finish_my_order|finish_up|wrap_up|wrap_this_up|pay_now|buy_it_all|buy_everything|check_out_now)", rest: .empty),
         IntentRule(.checkout, start: "(place|submit|complete|finish|finalize|confirm|send|process|finalise|make|execute) (my|the|this|our|an)? (order|purchase|checkout|transaction|shopping|payment|sale)", rest: .empty),
@@ -119,6 +126,8 @@ enum IntentRules {
     ]
 
     static let cart: [IntentRule] = [
+        // "read back to me everything I've put in so far"
+        IntentRule(.cart, start: "(read|say|tell|list) (back)? (to_me|me|to_us|us)? (back)? (everything|all|what) (ive|i_have|weve|we_have|i|we) (put|got|added|have|put_in|picked) (in)? (so_far|already)?", rest: .empty),
         IntentRule(.cart, start: "(show|view|see|display|open|check|review|list|print|give|bring_up|pull_up|look_at|let_me_see|lemme_see|can_i_see|could_i_see|i_want_to_see|id_like_to_see|go_to|take_me_to|read|read_out|tell_me|recap) (me|us)? (my|the|our|whats_in_my|whats_in_the|what_is_in_my|what_is_in_the|everything_in_my|everything_in_the)? (shopping)? (cart|basket|trolley|order|list|items|total|stuff|things|contents|subtotal|bill|products|groceries|cart_total|order_total|cart_contents|shopping_cart|shopping_list) (total|contents|items|so_far|please|now|again)?", rest: .empty),
         IntentRule(.cart, start: "(list|the_list|cart|basket|trolley|my_cart|the_cart|my_basket|my_order|my_items|my_list|my_stuff|cart_total|my_total|total|order_total|subtotal|the_total|cart_contents|cart_status|cart_summary|order_summary|summary|shopping_cart|my_shopping_cart|view_cart|show_cart|my_groceries)", rest: .empty),
         IntentRule(.cart, start: "(whats|what_is|what_s|what) (is)? (in|on|inside) (my|the|our|this)? (shopping)? (cart|basket|trolley|list|order|bag)", rest: .any),
@@ -177,13 +186,13 @@ enum IntentRules {
     ]
 
     static let price: [IntentRule] = [
-        IntentRule(.price, start: "(wondering|curious|i_wonder|i_was_wondering|just_wondering|curious_about) (what|how_much)", end: "(costs|cost|is|are|runs|goes_for|sells_for)", rest: .nonEmpty),
+        IntentRule(.price, start: "(wondering|curious|i_wonder|i_was_wondering|just_wondering|curious_about) (what|how_much)", end: "(costs|cost|is|are|runs|goes_for|sells_for) (these_days|nowadays|now|today|here)?", rest: .nonEmpty),
         IntentRule(.price, start: "how much (is|are|does|do|for|would|will|did|was|were|costs|cost|to_buy|is_it_for|are_they|is_a|is_an|for_a|for_an|for_the|for_some|money_for|money_is|money_are)?", end: "(cost|costs|run|be|go_for|sell_for|cost_me|go|sell|run_me|retail_for|cost_now|cost_today|currently|for|set_me_back|set_us_back|run_us|cost_us)?", rest: .nonEmpty),
         IntentRule(.price, start: "(whats|what_is|what_are|what_s|tell_me|give_me|show_me|check|get|find|find_me|look_up|lookup|need|i_need|i_want|can_i_get|can_you_check|do_you_know|know) (the)? (current)? (price|prices|cost|costs|pricing|price_check|pricetag|price_tag|unit_price) (of|for|on)?", rest: .nonEmpty),
         IntentRule(.price, start: "what (are|do|is) (you|yall|you_guys|they|the_store) (charging|asking|selling|getting|want) (for|on)?", end: "(these_days|now|today|right_now|at_the_moment)?", rest: .nonEmpty),
         IntentRule(.price, start: "(whats|what_is|what_are|what_s)", end: "(going_for|selling_for|go_for|sell_for|run|running|cost|costing|priced_at|retail_for) (these_days|now|today)?", rest: .nonEmpty),
         IntentRule(.price, start: "(price|prices|cost|costs|pricing|price_check|pricecheck|pricetag|price_tag|unit_price) (of|for|on)?", rest: .nonEmpty),
-        IntentRule(.price, start: "what (do|does|will|would|did|is|are|might|could)", end: "(cost|costs|run|go_for|sell_for|cost_me|retail_for|priced_at|going_for|selling_for|run_me|set_me_back|cost_us|run_us|be)", rest: .nonEmpty),
+        IntentRule(.price, start: "what (do|does|will|would|did|is|are|might|could)", end: "(cost|costs|run|go_for|sell_for|cost_me|retail_for|priced_at|going_for|selling_for|run_me|set_me_back|cost_us|run_us|be) (these_days|nowadays|now|today|here)?", rest: .nonEmpty),
         IntentRule(.price, end: "(price|prices|cost|costs|pricing|price_check|price_please|price_today|price_now|prices_today|cost_today)", rest: .nonEmpty),
         IntentRule(.price, start: "how (expensive|pricey|cheap|costly|much_money) (is|are|would_be|will_be)?", rest: .nonEmpty),
         IntentRule(.price, start: "(whats|what_is|what_s) the (damage|price_tag|tab|cost) (on|for|of)", rest: .nonEmpty),
