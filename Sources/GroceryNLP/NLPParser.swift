@@ -277,7 +277,7 @@ public struct NLPParser: Sendable {
     /// plenty"), an aside ("thighs gotta meal prep").
     static let remarkStarts: Set<String> = [
         "for", "because", "since", "bc", "cuz", "cause", "we", "i", "im", "ive", "weve", "were", "gotta", "asking", "as", "if", "those",
-        "kid", "kids", "hubby", "lemme", "its", "theyre", "they", "he", "she", "my", "our", "any", "need", "wants",
+        "kid", "kids", "hubby", "lemme", "its", "theyre", "they", "he", "she", "my", "our", "any", "need", "wants", "so", "too", "tryna", "gonna", "lowkey",
     ]
 
     /// "mushrooms, which is less expensive, white or baby bella", "cheapest trash bags,

@@ -99,6 +99,9 @@ struct ClauseTests {
         .init(text: "drop 2 cans of tomato soup in the cart", intent: .add, items: [(["soup-tomato"], 2)]),
         // A clarifier of a one-word item: "one" is not Purina ONE.
         .init(text: "rice, the jasmine one", intent: .add, items: [(["rice-jasmine"], 1)]),
+        // A word only addressing the listener is no pause of its own; "but not that …" excludes.
+        .init(text: "I need cottage cheese, dear, the low fat one", intent: .add, items: [(["cottage-cheese-low-fat"], 1)]),
+        .init(text: "a loaf of sourdough bread, but not that farmhouse one", intent: .add, items: [(["bread-sourdough-loaf"], 1)]),
     ]
 
     static let superlatives: [Expectation] = [

@@ -78,9 +78,10 @@ struct Clauses: Sendable {
     private static let remarkStarts: Set<String> = [
         "we", "i", "ive", "weve", "im", "were", "theyre", "its", "thats", "theres", "there", "you", "they", "he", "she", "it", "that",
         "this", "our", "my", "id", "wed", "ill", "almost", "nearly", "running", "lol", "haha", "because", "since", "cause", "cuz", "for",
-        "making", "cooking", "baking", "grilling", "hosting", "having", "doing", "throwing", "feeding", "too", "so", "if", "tryna",
-        "gonna", "lowkey",
+        "making", "cooking", "baking", "grilling", "hosting", "having", "doing", "throwing", "feeding",
     ]
+    /// Words that begin a remark and never a request ("gonna use it as body wash too").
+    private static let remarkOnlyStarts: Set<String> = ["too", "so", "if", "tryna", "gonna", "lowkey", "cuz", "bc"]
     /// Who a remark is about ("the kids love em").
     private static let people: Set<String> = ["kids", "kid", "children", "family", "wife", "husband", "hubby", "boys", "girls", "guests", "baby", "dog", "cat"]
     /// People who, said first, begin a remark ("wife wants the good stuff"); not "dog",
@@ -98,6 +99,7 @@ struct Clauses: Sendable {
     /// one is kept).
     static func read(_ input: [Token], isProduct: ([String]) -> Bool) -> Clauses {
         var clauses = Clauses(tokens: input)
+        clauses.dropVocatives()
         clauses.readPricePreference()
         clauses.readScope()
         clauses.readTrailingCount()
@@ -262,7 +264,9 @@ struct Clauses: Sendable {
                     found = (start, end)
                 }
             }
-            if let length = Self.strongCorrection.longestMatch(words, from: start), length > 0 {
+            if let length = Self.strongCorrection.longestMatch(words, from: start), length > 0,
+                !Self.isExclusionOfThat(words, at: start, length: length)
+            {
                 note(start + length)
             } else if afterPause, let length = Self.weakCorrection.longestMatch(words, from: start), length > 0 {
                 let next = start + length
@@ -345,6 +349,12 @@ struct Clauses: Sendable {
 
     private static let countLead = Pattern("(like|about|maybe|just|so|and|i|ill|i_will|we|please)? (need|want|add|take|will_take|d_like|would_like|get)? (like|about|maybe|just)?")
     private static let ofThem = Pattern("(of)? (em|them|those|these|it|please|pls|thanks)")
+
+    /// "but not that farmhouse one" excludes; "not that, the oat milk" corrects.
+    private static func isExclusionOfThat(_ words: ArraySlice<String>, at start: Int, length: Int) -> Bool {
+        words[start..<start + length].elementsEqual(["not", "that"]) && start + length < words.endIndex && words[start + length] != ","
+            && start > words.startIndex && words[start - 1] == "but"
+    }
 
     private static func isQuantityWord(_ token: Token) -> Bool {
         token.isNumber || Lexicon.numberWords[token.text] != nil
@@ -447,6 +457,24 @@ struct Clauses: Sendable {
         }
     }
 
+    /// Words that, alone between pauses, only address the listener ("I need cottage
+    /// cheese, dear, the low fat one").
+    private static let vocatives: Set<String> = ["dear", "dearie", "hon", "hun", "sweetie", "love", "mate", "buddy", "bro", "dude", "fam", "sir", "maam"]
+
+    /// Also makes pauses in a row one ("cheese, , the low fat one" once a filler is gone).
+    private mutating func dropVocatives() {
+        var kept: [Token] = []
+        kept.reserveCapacity(tokens.count)
+        for (index, token) in tokens.enumerated() {
+            if Self.vocatives.contains(token.text), kept.last?.isSeparator == true, index + 1 == tokens.count || tokens[index + 1].isSeparator {
+                kept.removeLast()  // the word and the pause before it
+            } else if !(token.isSeparator && kept.last?.isSeparator == true) {
+                kept.append(token)
+            }
+        }
+        if kept.count != tokens.count { tokens = kept }
+    }
+
     /// "remove the chips but keep the salsa": the kept part names nothing to change.
     private mutating func dropKeeps() {
         let words = self.words
@@ -462,13 +490,13 @@ struct Clauses: Sendable {
         while index > 0 {
             defer { index -= 1 }
             guard tokens[index].isSeparator, index + 1 < tokens.count,
-                Self.remarkStarts.contains(tokens[index + 1].text)
+                Self.remarkStarts.contains(tokens[index + 1].text) || Self.remarkOnlyStarts.contains(tokens[index + 1].text)
                     || (index + 2 < tokens.count && Self.remarkPeople.contains(tokens[index + 1].text) && !tokens[index + 2].isSeparator)
                     || (index + 2 < tokens.count && ["the", "my", "our"].contains(tokens[index + 1].text) && Self.people.contains(tokens[index + 2].text))
             else { continue }
             let end = tokens[(index + 1)...].firstIndex(where: \.isSeparator) ?? tokens.count
             let part = Array(tokens[(index + 1)..<end])
-            if let (rule, range) = Grammar.rules.firstMatch(part), rule.intent == .add, !range.isEmpty, isProduct(part[range].map(\.text)) {
+            if !Self.remarkOnlyStarts.contains(part[0].text), let (rule, range) = Grammar.rules.firstMatch(part), rule.intent == .add, !range.isEmpty, isProduct(part[range].map(\.text)) {
                 tokens.replaceSubrange((index + 1)..<end, with: part[range])
             } else {
                 tokens.removeSubrange(index..<end)
