@@ -69,6 +69,14 @@ public enum TUI {
                 switch command {
                 case .submit(let text):
                     do { try await client.submit(text) } catch { inbox.post(.notice("\(error)")) }
+                case .change(let change):
+                    do {
+                        try await client.send(change.action, productId: change.productId, quantity: change.quantity, unit: change.unit)
+                    } catch { inbox.post(.notice("\(error)")) }
+                case .swap(let item, let replacement):
+                    do { try await client.swap(item, to: replacement) } catch { inbox.post(.notice("\(error)")) }
+                case .showOrders:
+                    do { try await client.requestOrders() } catch { inbox.post(.notice("\(error)")) }
                 case .retryNow:
                     await client.retryNow()
                 case .toggleEmbeddedServer:

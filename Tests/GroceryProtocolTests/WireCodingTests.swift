@@ -24,7 +24,12 @@ struct WireCodingTests {
             CartSnapshot(
                 version: 4, items: [.init(productId: "apple-gala", name: "Gala Apples", quantity: 4, unit: .each, estimatedWeight: 1.5, unitPrice: 1.47, lineTotal: 2.21)],
                 total: 2.21)),
-        .order(id: "c", orderId: 7, total: 12.5, itemCount: 2),
+        .order(
+            id: "c",
+            Receipt(
+                orderId: 7, items: [.init(productId: "banana", name: "Bananas", quantity: 1.5, unit: .lb, unitPrice: 0.58, lineTotal: 0.87)], total: 0.87,
+                placedAt: 1_764_700_000.5)),
+        .orders(id: "o", [Receipt(orderId: 2, items: [], total: 12.5, placedAt: 0, itemCount: 3), Receipt(orderId: 1, items: [], total: 1, placedAt: 1)]),
         .pong(ts: 1_732_000_000_123),
         .error(id: nil, code: .badJSON, message: "bad"),
         .error(id: "x", code: .rateLimited, message: "slow down"),

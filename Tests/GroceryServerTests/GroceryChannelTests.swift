@@ -85,8 +85,9 @@ struct GroceryChannelTests {
             _ = try await command(socket, CartCommand(id: "p6", action: .add, productId: "chicken-breast-boneless", quantity: 6, unit: .each))
             socket.send(.cart(CartCommand(id: "p7", action: .checkout)))
             #expect(try await socket.nextMessage() == .ack(id: "p7"))
-            guard case .order(_, _, let total, let count) = try await socket.nextMessage() else { throw TestFailure("expected order") }
-            #expect(total == 10.41 && count == 1)
+            guard case .order(_, let receipt) = try await socket.nextMessage() else { throw TestFailure("expected order") }
+            #expect(receipt.total == 10.41 && receipt.itemCount == 1)
+            #expect(receipt.items.first?.quantity == 6 && receipt.items.first?.estimatedWeight == 3 && receipt.items.first?.lineTotal == 10.41)
             try await socket.close()
         }
     }
@@ -98,10 +99,24 @@ struct GroceryChannelTests {
             _ = try await command(socket, CartCommand(id: "c1", action: .add, productId: "eggs-large-12ct", quantity: 2))
             socket.send(.cart(CartCommand(id: "c2", action: .checkout)))
             #expect(try await socket.nextMessage() == .ack(id: "c2"))
-            guard case .order(let id, _, let total, let count) = try await socket.nextMessage() else { throw TestFailure("expected order") }
-            #expect(id == "c2" && total == 6.94 && count == 1)
+            guard case .order(let id, let receipt) = try await socket.nextMessage() else { throw TestFailure("expected order") }
+            #expect(id == "c2" && receipt.total == 6.94 && receipt.itemCount == 1)
+            #expect(receipt.items.map(\.productId) == ["eggs-large-12ct"] && receipt.items.first?.quantity == 2 && receipt.items.first?.lineTotal == 6.94)
             guard case .cart(let cart) = try await socket.nextMessage() else { throw TestFailure("expected cart") }
             #expect(cart.items.isEmpty)
+            // The order is listed afterwards with the same lines, and so is a second one, newest first.
+            _ = try await command(socket, CartCommand(id: "c4", action: .add, productId: "banana", quantity: 1.5))
+            socket.send(.cart(CartCommand(id: "c5", action: .checkout)))
+            #expect(try await socket.nextMessage() == .ack(id: "c5"))
+            guard case .order(_, let second) = try await socket.nextMessage() else { throw TestFailure("expected order") }
+            guard case .cart = try await socket.nextMessage() else { throw TestFailure("expected cart") }
+            socket.send(.cart(CartCommand(id: "c6", action: .orders)))
+            #expect(try await socket.nextMessage() == .ack(id: "c6"))
+            guard case .orders(let listId, let orders) = try await socket.nextMessage() else { throw TestFailure("expected orders") }
+            #expect(listId == "c6" && orders.map(\.orderId) == [second.orderId, receipt.orderId])
+            #expect(orders.map(\.itemCount) == [1, 1] && orders.map(\.total) == [0.87, 6.94] && orders.allSatisfy(\.items.isEmpty))
+            #expect(orders.last?.placedAt == receipt.placedAt)
+            guard case .cart = try await socket.nextMessage() else { throw TestFailure("expected the cart after the list") }
             let (reply, _) = try await command(socket, CartCommand(id: "c3", action: .checkout))
             guard case .error(_, .invalidField, _) = reply else { throw TestFailure("empty checkout should be refused") }
             try await socket.close()

@@ -101,7 +101,7 @@ struct UpdateTests {
 
 @Suite("update: scrolling")
 struct ScrollTests {
-    @Test("PgUp scrolls the log while typing; Tab to the cart scrolls the cart")
+    @Test("PgUp scrolls the log while typing; Tab to the cart moves its selection")
     func scrolling() {
         var model = sampleModel()
         for n in 0..<30 { _ = update(&model, .notice("line \(n)"), now: .zero) }
@@ -110,9 +110,10 @@ struct ScrollTests {
         _ = update(&model, .key(.pageDown), now: .zero)
         #expect(model.logScroll == 0)
         _ = update(&model, .key(.tab), now: .zero)
+        _ = update(&model, .key(.tab), now: .zero)
         #expect(model.focus == .cart)
         _ = update(&model, .key(.down), now: .zero)
-        #expect(model.cartScroll == 1)
+        #expect(model.cartSelection == 1)
         #expect(model.input.text.isEmpty)
     }
 }

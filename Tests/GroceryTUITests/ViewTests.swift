@@ -13,9 +13,10 @@ func sampleModel() -> Model {
     var model = Model(user: "alice", session: "1A2B3C4D-0000", serverNote: "server 127.0.0.1:3001", maxAttempts: 10)
     let milk = ProductSummary(id: "milk-whole-gallon", name: "Great Value Whole Milk", price: 3.48, size: "1 gal", category: "dairy")
     let organic = ProductSummary(id: "milk-organic", name: "Horizon Organic Whole Milk", price: 5.48, size: "half gal", category: "dairy")
+    let twoPercent = ProductSummary(id: "milk-2pct-gallon", name: "Great Value 2% Reduced Fat Milk", price: 3.38, size: "1 gal", category: "dairy")
     model.lastResult = NLPResult(
         text: "add 2 gallons of milk", intent: .add, confidence: 0.95,
-        items: [NLPItem(phrase: "milk", quantity: 2, unit: .gallon, product: milk, alternatives: [organic])])
+        items: [NLPItem(phrase: "milk", quantity: 2, unit: .gallon, product: milk, alternatives: [organic, twoPercent])])
     model.cart = CartSnapshot(
         version: 3,
         items: [
@@ -29,6 +30,121 @@ func sampleModel() -> Model {
     _ = update(&model, .client(.queued(id: "q", depth: 1)), now: .seconds(3))
     _ = update(&model, .client(.delivered(id: "q")), now: .seconds(4))
     return model
+}
+
+/// Cereals ranked by price, as a search answers.
+func searchModel() -> Model {
+    var model = sampleModel()
+    let names = ["Great Value Corn Flakes", "Kellogg's Corn Flakes", "Cheerios", "Honey Nut Cheerios", "Frosted Flakes", "Froot Loops", "Rice Krispies", "Lucky Charms"]
+    let products = names.enumerated().map { index, name in
+        ProductSummary(id: "cereal-\(index)", name: name, price: 1.98 + Double(index) * 0.5, size: "\(12 + index) oz", category: "pantry")
+    }
+    model.lastResult = NLPResult(
+        text: "cheapest cereal", intent: .search, confidence: 0.85,
+        items: [NLPItem(phrase: "cereal", quantity: 1, unit: .each, product: products[0], alternatives: Array(products.dropFirst()))])
+    return model
+}
+
+/// The screens of keyboard shopping (issue 15), each in both sizes and both colour modes.
+enum KeyboardScreen: String, CaseIterable, Sendable {
+    case addWithAlternatives = "add", searchList = "search", resultSelected = "result-focused", cartSelected = "cart-focused",
+        pendingChange = "pending", receipt = "receipt"
+
+    var model: Model {
+        switch self {
+        case .addWithAlternatives:
+            return sampleModel()
+        case .searchList:
+            return searchModel()
+        case .resultSelected:
+            var model = searchModel()
+            _ = update(&model, .key(.tab), now: .zero)
+            for _ in 0..<6 { _ = update(&model, .key(.down), now: .zero) }  // past the rows shown at 80×24: the list follows
+            return model
+        case .cartSelected:
+            var model = sampleModel()
+            for _ in 0..<2 { _ = update(&model, .key(.tab), now: .zero) }
+            _ = update(&model, .key(.down), now: .zero)
+            return model
+        case .pendingChange:
+            var model = sampleModel()
+            model.grocery = .waiting(attempt: 2, retryAt: .seconds(7), lastError: .cannotConnect(detail: "connection refused"))
+            _ = update(&model, .client(.queued(id: "c1", depth: 1, change: CartCommand(id: "c1", action: .remove, productId: "banana", quantity: 0.5))), now: .seconds(5))
+            _ = update(&model, .client(.queued(id: "c2", depth: 2, change: CartCommand(id: "c2", action: .add, productId: "milk-organic", quantity: 1))), now: .seconds(5))
+            return model
+        case .receipt:
+            var model = sampleModel()
+            let receipt = Receipt(orderId: 3, items: model.cart!.items, total: 10.04, placedAt: 1_764_700_000)
+            _ = update(&model, .client(.order(id: "c9", receipt)), now: .seconds(6))
+            model.cart = CartSnapshot(version: 4, items: [], total: 0)
+            return model
+        }
+    }
+}
+
+struct GoldenCase: Sendable, CustomTestStringConvertible {
+    var screen: KeyboardScreen
+    var size: Size
+    var colors: Bool
+    var file: String { "keyboard/\(screen.rawValue)-\(size.columns)x\(size.rows)-\(colors ? "colour" : "mono").txt" }
+    var testDescription: String { file }
+
+    static let all = KeyboardScreen.allCases.flatMap { screen in
+        [Size(columns: 80, rows: 24), Size(columns: 200, rows: 60)].flatMap { size in
+            [true, false].map { GoldenCase(screen: screen, size: size, colors: $0) }
+        }
+    }
+}
+
+/// The text, then each row's styles as letters (`.` plain) with a legend: the golden
+/// files show colour, bold, dim and reverse video, not only the characters.
+func styled(_ screen: Screen) -> String {
+    var legend: [Style: Character] = [.plain: "."]
+    var names: [(Character, Style)] = []
+    let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    let rows = screen.rows.map { row in
+        var codes = String(row.map { cell -> Character in
+            if let letter = legend[cell.style] { return letter }
+            let letter = letters[min(names.count, letters.count - 1)]
+            legend[cell.style] = letter
+            names.append((letter, cell.style))
+            return letter
+        })
+        while codes.hasSuffix(".") { codes.removeLast() }
+        return codes
+    }
+    let key = names.map { letter, style in
+        let parts = [style.color == .normal ? nil : "\(style.color)", style.bold ? "bold" : nil, style.dim ? "dim" : nil, style.reverse ? "reverse" : nil]
+        return "\(letter) = \(parts.compactMap { $0 }.joined(separator: " "))"
+    }
+    return screen.text + "--- styles\n" + key.joined(separator: "\n") + "\n" + rows.joined(separator: "\n") + "\n"
+}
+
+@Suite("view: golden screens of keyboard shopping")
+struct KeyboardViewTests {
+    @Test("each screen at 80×24 and 200×60, colour and monochrome", arguments: GoldenCase.all)
+    func golden(_ golden: GoldenCase) throws {
+        let screen = view(golden.screen.model, now: .seconds(5), size: golden.size, colors: golden.colors)
+        try Golden.check(styled(screen), golden.file, in: goldenFolder)
+        if !golden.colors { #expect(screen.rows.allSatisfy { $0.allSatisfy { $0.style.color == .normal } }) }
+    }
+
+    @Test("what each screen must say, whatever the layout")
+    func contents() {
+        let size = Size(columns: 80, rows: 24)
+        let add = view(KeyboardScreen.addWithAlternatives.model, now: .zero, size: size).text
+        #expect(add.contains("  ✓ 1. Great Value Whole Milk · 1 gal") && add.contains("    2. Horizon Organic Whole Milk · half gal"))
+        let selected = view(KeyboardScreen.resultSelected.model, now: .zero, size: size)
+        #expect(selected.text.contains("▶   7. Rice Krispies"))  // scrolled into view
+        let pending = view(KeyboardScreen.pendingChange.model, now: .zero, size: size).text
+        #expect(pending.contains("1 × Horizon Organic Whole Milk") && pending.contains("… queued") && pending.contains("2 changes waiting"))
+        #expect(pending.split(separator: "\n").contains { $0.contains("Bananas") && $0.contains("… $0.87") })
+        let receipt = view(KeyboardScreen.receipt.model, now: .zero, size: size).text
+        #expect(receipt.contains("Order #3 placed · 3 items · total $10.04") && receipt.contains("order #3 placed: 3 items, $10.04"))
+        let cart = view(KeyboardScreen.cartSelected.model, now: .zero, size: size)
+        let row = cart.rows.first { $0.map(\.text).joined().contains("Bananas") }!
+        #expect(row.first?.text == "▶" && row.allSatisfy { $0.style.reverse })
+    }
 }
 
 @Suite("view: golden screens")

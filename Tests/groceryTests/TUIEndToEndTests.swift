@@ -1,4 +1,5 @@
 import Foundation
+import GroceryNLP
 import GroceryTestSupport
 import Testing
 
@@ -132,6 +133,70 @@ struct TUIEndToEndTests {
 
         try await tmux.keys("C-c")
         try await tmux.waitFor("the shell back with exit 0") { $0.contains("EXIT=0") }
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(5))
+    }
+
+    @Test("keyboard shopping with the grocery channel down: Tab ↓ Enter swaps the product, + adds one, markers show; back up: applied once; Delete removes the line")
+    func keyboardShopping() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grocery-kb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
+        let server = try await ServeProcess.start(
+            ["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", folder.appendingPathComponent("db.sqlite").path], fixedPorts: true)
+        let relay = try await TCPRelay.start(to: groceryPort)  // the grocery channel goes through it
+        let tmux = TmuxSession()
+        defer { tmux.kill() }
+        let command = [
+            GroceryProcess.executable.path, "--walmart-url", "ws://127.0.0.1:\(walmartPort)/ws/walmart",
+            "--grocery-url", "ws://127.0.0.1:\(relay.port)/ws/grocery", "--user-id", "kb",
+            "--queue-file", folder.appendingPathComponent("q.json").path, "--log-file", folder.appendingPathComponent("log").path,
+            "--initial-delay-ms", "200", "--max-delay-ms", "500", "--max-attempts", "1000", "--no-jitter",
+        ].joined(separator: " ")
+        try await tmux.start("TERM=xterm-256color \(command); echo EXIT=$?; sleep 60", columns: 100, rows: 30)
+        try await tmux.waitFor("both channels connected") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
+
+        // What the parser offers for the query: the first choice and the one below it.
+        let item = try #require(NLPParser().parse("add milk").items.first)
+        let (first, second) = (try #require(item.product).name, try #require(item.alternatives.first).name)
+        func cartRows(_ screen: String) -> [Substring] {
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let start = lines.firstIndex(where: { $0.hasPrefix("─ Cart") }) else { return [] }
+            return Array(lines[(start + 1)...].prefix { !$0.hasPrefix("─ Log") })
+        }
+
+        await relay.stop()
+        try await tmux.waitFor("the grocery channel down") { !$0.contains("● grocery connected") }
+        try await tmux.keys("add milk", "Enter")
+        try await tmux.waitFor("the result list and the queued line") { screen in
+            screen.contains("✓ 1. \(first)") && cartRows(screen).contains { $0.contains("1 × \(first)") && $0.contains("… queued") }
+        }
+        try await tmux.keys("Tab", "Down", "Enter")
+        try await tmux.waitFor("the swap, queued") { screen in
+            let rows = cartRows(screen)
+            return screen.contains("✓ 2. \(second)") && rows.contains { $0.contains("1 × \(second)") && $0.contains("… queued") }
+                && !rows.contains { $0.contains(first) }
+        }
+        try await tmux.keys("Tab", "+")
+        let offline = try await tmux.waitFor("one more, queued") { screen in
+            cartRows(screen).contains { $0.contains("2 × \(second)") && $0.contains("… queued") } && screen.contains("4 changes waiting")
+        }
+        #expect(offline.contains("waiting for the network: add 1 × \(second)"))
+
+        try await relay.start()
+        let applied = try await tmux.waitFor("the changes applied") { screen in
+            let rows = cartRows(screen)
+            return rows.contains { $0.contains("2 × \(second)") && !$0.contains("…") } && !rows.contains { $0.contains(first) }
+                && screen.contains("Cart v4 · 1 item") && !screen.contains("waiting ─")
+        }
+        #expect(applied.contains("added 1 × \(first)") && applied.contains("removed 1 × \(first)"))
+        try await tmux.keys("DC")  // Delete, the cart still focused
+        try await tmux.waitFor("the line gone") { screen in
+            screen.contains("Cart v5 · 0 items") && !cartRows(screen).contains { $0.contains(second) } && screen.contains("removed \(second)")
+        }
+        try await tmux.keys("Escape", "C-c")
+        try await tmux.waitFor("the shell back with exit 0") { $0.contains("EXIT=0") }
+        await relay.stop()
         server.signal(SIGTERM)
         _ = try await server.exitStatus(within: .seconds(5))
     }

@@ -8,12 +8,15 @@ public enum ClientEvent: Sendable, Equatable {
     case result(id: String, NLPResult)
     /// The cart, after welcome and after every change.
     case cart(CartSnapshot)
-    /// A message was written to the queue; `depth` messages wait now.
-    case queued(id: String, depth: Int)
+    /// A message was written to the queue; `depth` messages wait now. `change` is the
+    /// cart message it is (nil for a query), so a front end can mark the line it changes.
+    case queued(id: String, depth: Int, change: CartCommand? = nil)
     /// A message got its reply and left the queue.
     case delivered(id: String)
-    /// A checkout recorded an order.
-    case order(id: String, orderId: Int, total: Double)
+    /// A checkout recorded an order: its receipt.
+    case order(id: String, Receipt)
+    /// The latest orders, newest first (answer to ``GroceryClient/requestOrders()``).
+    case orders(id: String, [Receipt])
     /// The server refused a message (or it cannot be sent): it left the queue for the
     /// rejected record, where the user can see it; it will not be sent again.
     case rejected(id: String, code: String, message: String)

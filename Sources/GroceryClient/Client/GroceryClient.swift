@@ -91,6 +91,53 @@ public actor GroceryClient {
         return id
     }
 
+    /// Queues a cart message of the shopper's own (a pick from a result, a cart edit), with
+    /// a new id; it goes through the same queue, resends and ids as derived ones, so it is
+    /// applied exactly once. Returns its id; throws when the queue refuses it.
+    @discardableResult
+    public func send(_ action: CartCommand.Action, productId: String? = nil, quantity: Double? = nil, unit: SaleUnit? = nil) async throws(QueueError)
+        -> String
+    {
+        let command = CartCommand(id: UUID().uuidString, action: action, productId: productId, quantity: quantity, unit: unit)
+        try enqueue([command])
+        return command.id
+    }
+
+    /// Replaces what an add result put in the cart with another product, in the same
+    /// amount: one write queues taking out what the item added and adding as much of
+    /// `replacement` (the quantities are those the result's own cart message used).
+    public func swap(_ item: NLPItem, to replacement: ProductSummary) async throws(QueueError) {
+        guard let added = item.product, added.id != replacement.id else { return }
+        var instead = item
+        instead.product = replacement
+        let taken = CartCommands.cartQuantity(item)
+        let given = CartCommands.cartQuantity(instead)
+        try enqueue([
+            CartCommand(id: UUID().uuidString, action: .remove, productId: added.id, quantity: taken.quantity, unit: taken.unit),
+            CartCommand(id: UUID().uuidString, action: .add, productId: replacement.id, quantity: given.quantity, unit: given.unit),
+        ])
+    }
+
+    /// Asks the server for the latest orders (answered by a ``ClientEvent/orders(id:_:)`` event).
+    public func requestOrders() async throws(QueueError) {
+        try enqueue([CartCommand(id: UUID().uuidString, action: .orders)])
+    }
+
+    /// Cart messages waiting for their ack (those of an earlier run too), oldest first.
+    public var pendingChanges: [CartCommand] {
+        queue.pending(on: .grocery).compactMap { message in
+            guard case .cart(let command)? = try? ClientMessage.decode(Data(message.text.utf8)) else { return nil }
+            return command
+        }
+    }
+
+    private func enqueue(_ commands: [CartCommand]) throws(QueueError) {
+        let messages = commands.map { QueuedMessage(id: $0.id, channel: .grocery, text: ClientMessage.cart($0).encoded()) }
+        guard try queue.append(contentsOf: messages) else { return }
+        for command in commands { eventSink.yield(.queued(id: command.id, depth: queue.count, change: command)) }
+        senders[.grocery]?.wake.yield()
+    }
+
     /// Retries both channels now (those waiting or failed).
     public func retryNow() async {
         await walmart.retryNow()
@@ -180,8 +227,10 @@ public actor GroceryClient {
             if kind == .grocery { delivered(id) }
         case .cart(let snapshot):
             eventSink.yield(.cart(snapshot))
-        case .order(let id, let orderId, let total, _):
-            eventSink.yield(.order(id: id, orderId: orderId, total: total))
+        case .order(let id, let receipt):
+            eventSink.yield(.order(id: id, receipt))
+        case .orders(let id, let receipts):
+            eventSink.yield(.orders(id: id, receipts))
         case .error(let id?, let code, let text) where code == .rateLimited || code == .internalError:
             // Stays queued; sent again after a pause (the server is busy or could not write).
             senders[kind]?.sent.remove(id)
@@ -213,7 +262,7 @@ public actor GroceryClient {
         for phrase in skipped {
             eventSink.yield(.error(code: "not_found", message: "no product matches \"\(phrase)\""))
         }
-        for message in derived { eventSink.yield(.queued(id: message.id, depth: queue.count)) }
+        for command in commands { eventSink.yield(.queued(id: command.id, depth: queue.count, change: command)) }
         if !derived.isEmpty { senders[.grocery]?.wake.yield() }
     }
 

@@ -119,6 +119,20 @@ public final class OutboundQueue: Sendable {
         }
     }
 
+    /// Appends several messages in one write: all of them, or (queue full, write failed)
+    /// none. False when every one was queued already.
+    @discardableResult
+    public func append(contentsOf messages: [QueuedMessage]) throws(QueueError) -> Bool {
+        try change { contents throws(QueueError) in
+            let new = messages.filter { message in !contents.pending.contains { $0.id == message.id } }
+            guard !new.isEmpty else { return false }
+            let used = contents.pending.reduce(0) { $0 + $1.slots }
+            guard used + new.reduce(0, { $0 + $1.slots }) <= capacity else { throw .full(capacity: capacity) }
+            contents.pending += new
+            return true
+        }
+    }
+
     /// The reply to query `queryID` arrived: in one write, the query leaves and the cart
     /// messages it asks for join (those not queued already). False, with nothing
     /// changed, when the query was not queued (a result that arrived twice).

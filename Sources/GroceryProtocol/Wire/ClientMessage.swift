@@ -51,6 +51,8 @@ public struct CartCommand: Sendable, Equatable {
         case get = "cart.get"
         /// Record an order of the whole cart and empty it.
         case checkout
+        /// Send the latest orders (``ServerMessage/orders(id:_:)``).
+        case orders = "orders.get"
     }
 
     /// Unique message id (UUID); a repeat is answered, not applied again.

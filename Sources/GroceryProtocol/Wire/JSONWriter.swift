@@ -205,7 +205,13 @@ extension CartSnapshot {
     func writeFields(to json: inout JSONWriter) {
         json.field("version", version)
         json.key("items")
-        json.array(items) { json, line in
+        Self.write(items, to: &json)
+        json.field("total", total)
+    }
+
+    /// Writes cart lines as a JSON array.
+    static func write(_ lines: [Line], to json: inout JSONWriter) {
+        json.array(lines) { json, line in
             json.object { json in
                 json.field("productId", line.productId)
                 json.field("name", line.name)
@@ -216,7 +222,6 @@ extension CartSnapshot {
                 json.field("lineTotal", line.lineTotal)
             }
         }
-        json.field("total", total)
     }
 
     /// The snapshot as a JSON object.
@@ -224,5 +229,17 @@ extension CartSnapshot {
         var json = JSONWriter()
         json.object { writeFields(to: &$0) }
         return json.text
+    }
+}
+
+extension Receipt {
+    /// Writes the receipt's fields into the current object.
+    func writeFields(to json: inout JSONWriter) {
+        json.field("orderId", orderId)
+        json.field("total", total)
+        json.field("itemCount", itemCount)
+        json.field("placedAt", placedAt)
+        json.key("items")
+        CartSnapshot.write(items, to: &json)
     }
 }

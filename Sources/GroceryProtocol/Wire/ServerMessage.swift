@@ -9,8 +9,10 @@ public enum ServerMessage: Sendable, Equatable {
     case nlpResult(id: String, result: NLPResult)
     /// The cart after a change, and right after `welcome` on the grocery channel.
     case cart(CartSnapshot)
-    /// A checkout recorded an order.
-    case order(id: String, orderId: Int, total: Double, itemCount: Int)
+    /// A checkout recorded an order: its receipt.
+    case order(id: String, Receipt)
+    /// Answer to `orders.get`: the user's latest orders, newest first.
+    case orders(id: String, [Receipt])
     /// Answer to `ping`.
     case pong(ts: Double)
     /// Something was wrong with a message; the connection stays open.
@@ -82,6 +84,46 @@ public struct CartSnapshot: Codable, Sendable, Equatable {
         self.version = version
         self.items = items
         self.total = total
+    }
+}
+
+/// An order as recorded at checkout: what was bought, at which prices.
+public struct Receipt: Codable, Sendable, Equatable {
+    /// The order's number, counting up per server database.
+    public var orderId: Int
+    /// The lines as they were at checkout.
+    public var items: [CartSnapshot.Line]
+    /// Sum of the line totals in dollars.
+    public var total: Double
+    /// When, in seconds since 1970.
+    public var placedAt: Double
+
+    /// Lines on the receipt (a receipt stored before lines were recorded may have none
+    /// and still knows its count).
+    public var itemCount: Int
+
+    /// Creates a receipt.
+    public init(orderId: Int, items: [CartSnapshot.Line], total: Double, placedAt: Double, itemCount: Int? = nil) {
+        self.orderId = orderId
+        self.items = items
+        self.total = total
+        self.placedAt = placedAt
+        self.itemCount = itemCount ?? items.count
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case orderId, items, total, placedAt, itemCount
+    }
+
+    /// Reads a receipt; `items` and `placedAt` may be missing (replies recorded by an
+    /// older server).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        orderId = try container.decode(Int.self, forKey: .orderId)
+        items = try container.decodeIfPresent([CartSnapshot.Line].self, forKey: .items) ?? []
+        total = try container.decodeIfPresent(Double.self, forKey: .total) ?? 0
+        placedAt = try container.decodeIfPresent(Double.self, forKey: .placedAt) ?? 0
+        itemCount = try container.decodeIfPresent(Int.self, forKey: .itemCount) ?? items.count
     }
 }
 

@@ -174,12 +174,15 @@ extension ServerMessage {
             case .cart(let snapshot):
                 json.field("type", "cart")
                 snapshot.writeFields(to: &json)
-            case .order(let id, let orderId, let total, let itemCount):
+            case .order(let id, let receipt):
                 json.field("type", "order")
                 json.field("id", id)
-                json.field("orderId", orderId)
-                json.field("total", total)
-                json.field("itemCount", itemCount)
+                receipt.writeFields(to: &json)
+            case .orders(let id, let receipts):
+                json.field("type", "orders")
+                json.field("id", id)
+                json.key("orders")
+                json.array(receipts) { json, receipt in json.object { receipt.writeFields(to: &$0) } }
             case .pong(let ts):
                 json.field("type", "pong")
                 json.field("ts", ts)
@@ -219,8 +222,11 @@ extension ServerMessage {
         case "cart":
             return (try? JSONDecoder().decode(CartSnapshot.self, from: data)).map { .cart($0) }
         case "order":
-            guard let id, let orderId = object["orderId"] as? Int else { return nil }
-            return .order(id: id, orderId: orderId, total: object["total"] as? Double ?? 0, itemCount: object["itemCount"] as? Int ?? 0)
+            guard let id, let receipt = try? JSONDecoder().decode(Receipt.self, from: data) else { return nil }
+            return .order(id: id, receipt)
+        case "orders":
+            guard let id, let list = try? JSONDecoder().decode(OrdersEnvelope.self, from: data) else { return nil }
+            return .orders(id: id, list.orders)
         case "pong":
             return .pong(ts: object["ts"] as? Double ?? 0)
         case "error":
@@ -235,5 +241,9 @@ extension ServerMessage {
 
     private struct NLPResultEnvelope: Decodable {
         var result: NLPResult
+    }
+
+    private struct OrdersEnvelope: Decodable {
+        var orders: [Receipt]
     }
 }

@@ -35,6 +35,8 @@ struct CartRules {
             return Result(replies: [.ack(id: id)], changed: db.changesCount > 0)
         case .checkout:
             return try checkout(id: id, now: now)
+        case .orders:
+            return Result(replies: [.ack(id: id), .orders(id: id, try Self.orders(db, userId: userId))], changed: false)
         case .add, .remove, .update:
             guard let productId = command.productId else { return refuse(.invalidField, "\(command.action.rawValue) needs \"productId\"") }
             guard let product = catalog.product(id: productId) else { return refuse(.notFound, "no product \"\(productId)\"") }
@@ -99,19 +101,19 @@ struct CartRules {
     }
 
     private func checkout(id: String, now: Date) throws -> Result {
-        let rows = try Self.lines(db, userId: userId)
-        guard !rows.isEmpty else {
+        let (lines, totalCents) = try Self.pricedLines(db, userId: userId, catalog: catalog)
+        guard !lines.isEmpty else {
             return Result(replies: [.error(id: id, code: .invalidField, message: "the cart is empty")], changed: false)
         }
-        var totalCents = 0
-        var items: [[String: Any]] = []
-        for (productId, amount) in rows {
-            guard let product = catalog.product(id: productId) else { continue }
-            let priced = amount.priced(product)
-            totalCents += priced.cents
-            var item: [String: Any] = ["productId": productId, "quantityMilli": priced.chargedMilli, "unitPriceCents": product.priceCents]
-            if amount.counted { item["pieces"] = amount.milli / 1000 }
-            items.append(item)
+        // What was bought, at the prices of the moment, with the names on the receipt.
+        let items: [[String: Any]] = lines.map { line in
+            let product = catalog.product(id: line.productId)
+            let chargedMilli = Int(((line.estimatedWeight ?? line.quantity) * 1000).rounded())
+            var item: [String: Any] = [
+                "productId": line.productId, "name": line.name, "quantityMilli": chargedMilli, "unitPriceCents": product?.priceCents ?? 0,
+            ]
+            if line.estimatedWeight != nil { item["pieces"] = Int(line.quantity) }
+            return item
         }
         let itemsJSON = String(decoding: try JSONSerialization.data(withJSONObject: items, options: [.sortedKeys]), as: UTF8.self)
         try db.execute(
@@ -119,9 +121,42 @@ struct CartRules {
             arguments: [userId, itemsJSON, totalCents, now.timeIntervalSince1970])
         let orderId = Int(db.lastInsertedRowID)
         try db.execute(sql: "DELETE FROM carts WHERE user_id = ?", arguments: [userId])
-        return Result(
-            replies: [.ack(id: id), .order(id: id, orderId: orderId, total: Money.dollars(cents: totalCents), itemCount: rows.count)],
-            changed: true)
+        let receipt = Receipt(orderId: orderId, items: lines, total: Money.dollars(cents: totalCents), placedAt: now.timeIntervalSince1970)
+        return Result(replies: [.ack(id: id), .order(id: id, receipt)], changed: true)
+    }
+
+    /// The most orders `orders.get` answers with.
+    static let ordersShown = 10
+
+    /// The user's latest orders, newest first: summaries (number, time, lines, total),
+    /// without the lines themselves, so the answer stays small whatever was bought (the
+    /// lines were the checkout's receipt).
+    static func orders(_ db: Database, userId: String) throws -> [Receipt] {
+        try Row.fetchAll(
+            db, sql: "SELECT id, items, total_cents, created_at FROM orders WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+            arguments: [userId, ordersShown]
+        ).map { row in
+            let stored = (try? JSONSerialization.jsonObject(with: Data((row["items"] as String).utf8))) as? [Any] ?? []
+            return Receipt(
+                orderId: row["id"], items: [], total: Money.dollars(cents: row["total_cents"]), placedAt: row["created_at"],
+                itemCount: stored.count)
+        }
+    }
+
+    /// The user's lines priced as the cart shows them, and their total in cents.
+    static func pricedLines(_ db: Database, userId: String, catalog: Catalog) throws -> (lines: [CartSnapshot.Line], totalCents: Int) {
+        var totalCents = 0
+        let lines: [CartSnapshot.Line] = try lines(db, userId: userId).compactMap { productId, amount in
+            guard let product = catalog.product(id: productId) else { return nil }
+            let priced = amount.priced(product)
+            totalCents += priced.cents
+            return CartSnapshot.Line(
+                productId: productId, name: product.displayName, quantity: Double(amount.milli) / 1000,
+                unit: amount.counted ? .each : product.soldBy,
+                estimatedWeight: amount.counted ? Double(priced.chargedMilli) / 1000 : nil,
+                unitPrice: Money.dollars(cents: product.priceCents), lineTotal: Money.dollars(cents: priced.cents))
+        }
+        return (lines, totalCents)
     }
 
     /// The user's lines in the order they were first added.

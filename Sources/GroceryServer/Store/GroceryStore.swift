@@ -150,17 +150,7 @@ public final class GroceryStore: Sendable {
 
     private func snapshot(_ db: Database, userId: String) throws -> CartSnapshot {
         let version = try Int.fetchOne(db, sql: "SELECT version FROM cart_versions WHERE user_id = ?", arguments: [userId]) ?? 0
-        var totalCents = 0
-        let lines: [CartSnapshot.Line] = try CartRules.lines(db, userId: userId).compactMap { productId, amount in
-            guard let product = catalog.product(id: productId) else { return nil }
-            let priced = amount.priced(product)
-            totalCents += priced.cents
-            return CartSnapshot.Line(
-                productId: productId, name: product.displayName, quantity: Double(amount.milli) / 1000,
-                unit: amount.counted ? .each : product.soldBy,
-                estimatedWeight: amount.counted ? Double(priced.chargedMilli) / 1000 : nil,
-                unitPrice: Money.dollars(cents: product.priceCents), lineTotal: Money.dollars(cents: priced.cents))
-        }
+        let (lines, totalCents) = try CartRules.pricedLines(db, userId: userId, catalog: catalog)
         return CartSnapshot(version: version, items: lines, total: Money.dollars(cents: totalCents))
     }
 

@@ -28,6 +28,14 @@ enum Format {
         value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%g", value)
     }
 
+    /// "2026-12-02 18:52" in `zone`, for an order's time.
+    static func date(_ secondsSince1970: Double, in zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: secondsSince1970))
+        return String(format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
+    }
+
     /// "01:05" since the start, for the log.
     static func clock(_ time: Duration) -> String {
         let total = max(0, Int(time.seconds))

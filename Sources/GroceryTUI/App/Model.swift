@@ -1,11 +1,29 @@
+import Foundation
 import GroceryClient
 import GroceryProtocol
 
 /// Everything the screen shows, and nothing about how it is drawn.
 public struct Model: Sendable, Equatable {
-    /// Which pane arrow keys and PgUp/PgDn scroll.
+    /// Which pane the keys act on (Tab moves on, in this order).
     public enum Focus: String, Sendable, CaseIterable {
-        case input, cart, log
+        case input, result, cart, log
+    }
+
+    /// A cart message the server has not acknowledged yet: it marks its line and names
+    /// the log line written when the ack comes.
+    public struct PendingChange: Sendable, Equatable {
+        /// The message.
+        public var command: CartCommand
+        /// The product's name and how it is sold, when known at queue time.
+        public var name: String?
+        public var unit: SaleUnit?
+
+        /// Creates a pending change.
+        public init(command: CartCommand, name: String? = nil, unit: SaleUnit? = nil) {
+            self.command = command
+            self.name = name
+            self.unit = unit
+        }
     }
 
     /// One line of the event log.
@@ -58,10 +76,23 @@ public struct Model: Sendable, Equatable {
     public var historyIndex: Int?
     /// Messages waiting for a reply.
     public var queued = 0
-    /// Pane that scroll keys move.
+    /// Cart messages waiting for their ack, oldest first (those of an earlier run too).
+    public var pendingChanges: [PendingChange] = []
+    /// The receipt of the last checkout, shown in the result pane until the next query.
+    public var receipt: Receipt?
+    /// The latest orders, when asked for (F2), shown in the result pane until the next query.
+    public var orders: [Receipt]?
+    /// The product now standing in the cart for the last add result's item, after Enter
+    /// swapped it for an alternative (nil: the result's own product).
+    public var swappedTo: ProductSummary?
+    /// The selected row of the result list and of the cart (lines, then queued additions).
+    public var resultSelection = 0
+    public var cartSelection = 0
+    /// The pane the keys act on.
     public var focus: Focus = .input
-    /// Lines scrolled up from the bottom (log) or down from the top (cart).
-    public var cartScroll = 0
+    /// How order times are shown.
+    public var timeZone = TimeZone.current
+    /// Lines scrolled up from the bottom of the log.
     public var logScroll = 0
     /// The help overlay.
     public var showingHelp = false

@@ -26,6 +26,12 @@ public enum Msg: Sendable, Equatable {
 public enum Command: Sendable, Equatable {
     /// Send this query.
     case submit(String)
+    /// Queue this cart message (a cart edit, a search pick).
+    case change(CartChange)
+    /// Put `replacement` in the cart instead of what `item` added, in the same amount.
+    case swap(item: NLPItem, to: ProductSummary)
+    /// Ask the server for the latest orders.
+    case showOrders
     /// Reconnect both channels now.
     case retryNow
     /// Stop the embedded server if it runs, start it if it does not.
@@ -76,20 +82,40 @@ private func apply(_ event: ClientEvent, to model: inout Model, now: Duration) {
         }
     case .result(_, let result):
         model.lastResult = result
+        (model.receipt, model.orders, model.swappedTo, model.resultSelection) = (nil, nil, nil, 0)
         if let error = result.error { model.note("\(error.code.rawValue): \(error.message)", at: now, tone: .red) }
     case .cart(let cart):
         if (model.cart?.version ?? -1) <= cart.version { model.cart = cart }
-    case .queued(_, let depth):
+        model.cartSelection = min(model.cartSelection, max(0, CartEntry.of(model).count - 1))
+    case .queued(_, let depth, let command?):
         model.queued = depth
-        model.note("queued (\(depth) waiting)", at: now)
-    case .delivered:
+        let product = command.productId.flatMap { ShopperWords.product($0, in: model) }
+        let change = Model.PendingChange(command: command, name: product?.name, unit: product?.unit)
+        model.pendingChanges.append(change)
+        // Bookkeeping reaches the log only when the change has to wait for the network.
+        if !model.grocery.isConnected, ![.get, .orders].contains(command.action) {
+            model.note("waiting for the network: \(ShopperWords.waiting(change))", at: now, tone: .yellow)
+        }
+    case .queued(_, let depth, nil):
+        model.queued = depth
+        if !model.walmart.isConnected { model.note("waiting for the network: your request is queued (\(depth) waiting)", at: now, tone: .yellow) }
+    case .delivered(let id):
         model.queued = max(0, model.queued - 1)
-        model.note("delivered", at: now, tone: .green)
-    case .order(_, let orderId, let total):
-        model.note("order #\(orderId) placed: \(Format.money(total))", at: now, tone: .green)
-    case .rejected(_, let code, let message):
+        if let index = model.pendingChanges.firstIndex(where: { $0.command.id == id }) {
+            let change = model.pendingChanges.remove(at: index)
+            if let words = ShopperWords.done(change) { model.note(words, at: now, tone: .green) }
+        }
+    case .order(_, let receipt):
+        (model.receipt, model.orders) = (receipt, nil)
+        let count = "\(receipt.itemCount) item\(receipt.itemCount == 1 ? "" : "s")"
+        model.note("order #\(receipt.orderId) placed: \(count), \(Format.money(receipt.total))", at: now, tone: .green)
+    case .orders(_, let receipts):
+        (model.orders, model.receipt) = (receipts, nil)
+    case .rejected(let id, let code, let message):
         model.queued = max(0, model.queued - 1)
-        model.note("not sent (\(code)): \(message)", at: now, tone: .red)
+        let change = model.pendingChanges.firstIndex { $0.command.id == id }.map { model.pendingChanges.remove(at: $0) }
+        let what = change.map { "\(ShopperWords.waiting($0)): " } ?? ""
+        model.note("not done: \(what)\(message) (\(code))", at: now, tone: .red)
     case .error(let code, let message):
         model.note("\(code): \(message)", at: now, tone: .red)
     }
@@ -111,6 +137,8 @@ private func press(_ key: Key, on model: inout Model) -> [Command] {
         return [.retryNow]
     case .function(8):
         return [.toggleEmbeddedServer]
+    case .function(2):
+        return [.showOrders]
     case .function(1):  // F1 types nothing, so it opens help whatever the line holds
         model.showingHelp = true
         return []
@@ -121,19 +149,33 @@ private func press(_ key: Key, on model: inout Model) -> [Command] {
         let all = Model.Focus.allCases
         model.focus = all[(all.firstIndex(of: model.focus)! + 1) % all.count]
         return []
+    case .escape where model.focus != .input:
+        model.focus = .input
+        return []
     case .escape:
         model.input.set("")
         model.historyIndex = nil
         return []
-    case .up where model.focus != .input, .down where model.focus != .input:
-        scroll(key, &model)
+    case .pageUp, .pageDown:
+        scrollLog(key, &model)
         return []
+    default:
+        switch model.focus {
+        case .input: return pressInInput(key, &model)
+        case .result: return pressInResult(key, &model)
+        case .cart: return pressInCart(key, &model)
+        case .log: return pressInLog(key, &model)
+        }
+    }
+}
+
+private func pressInInput(_ key: Key, _ model: inout Model) -> [Command] {
+    switch key {
     case .up:
         guard !model.history.isEmpty else { return [] }
         let index = max(0, (model.historyIndex ?? model.history.count) - 1)
         model.historyIndex = index
         model.input.set(model.history[index])
-        return []
     case .down:
         guard let index = model.historyIndex else { return [] }
         if index + 1 < model.history.count {
@@ -143,10 +185,6 @@ private func press(_ key: Key, on model: inout Model) -> [Command] {
             model.historyIndex = nil
             model.input.set("")
         }
-        return []
-    case .pageUp, .pageDown:
-        scroll(key, &model)
-        return []
     case .enter:
         let text = model.input.text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return [] }
@@ -156,17 +194,82 @@ private func press(_ key: Key, on model: inout Model) -> [Command] {
         return [.submit(text)]
     default:
         _ = model.input.apply(key)
-        return []
     }
+    return []
 }
 
-private func scroll(_ key: Key, _ model: inout Model) {
+/// ↑/↓ select, Enter swaps (an add) or adds (a search); typing goes back to the line.
+private func pressInResult(_ key: Key, _ model: inout Model) -> [Command] {
+    let choices = ResultChoices.of(model)
+    let count = choices.choices.count
+    switch key {
+    case .up:
+        model.resultSelection = max(0, min(model.resultSelection, count - 1) - 1)
+    case .down:
+        model.resultSelection = max(0, min(model.resultSelection + 1, count - 1))
+    case .enter:
+        guard count > 0 else { return [] }
+        let selected = choices.choices[min(model.resultSelection, count - 1)]
+        switch choices {
+        case .swap(let item, let current, _):
+            guard selected.id != current.id else { return [] }
+            var added = item
+            added.product = current
+            model.swappedTo = selected
+            return [.swap(item: added, to: selected)]
+        case .add:
+            return [.change(CartChange(action: .add, productId: selected.id, quantity: 1, unit: selected.unit == .lb && selected.pieceWeight != nil ? .each : nil))]
+        case .none:
+            return []
+        }
+    default:
+        return typeIntoLine(key, &model)
+    }
+    return []
+}
+
+/// ↑/↓ select a line, `+`/`-` change it by one step, Delete/Backspace remove it.
+private func pressInCart(_ key: Key, _ model: inout Model) -> [Command] {
+    let entries = CartEntry.of(model)
+    let selected = entries.isEmpty ? nil : entries[min(model.cartSelection, entries.count - 1)]
+    switch key {
+    case .up:
+        model.cartSelection = max(0, min(model.cartSelection, entries.count - 1) - 1)
+    case .down:
+        model.cartSelection = max(0, min(model.cartSelection + 1, entries.count - 1))
+    case .character("+"), .character("="):
+        return selected.map { [.change($0.step(.add))] } ?? []
+    case .character("-"), .character("_"):
+        return selected.map { [.change($0.step(.remove))] } ?? []
+    case .delete, .backspace:
+        return selected.map { [.change(CartChange(action: .remove, productId: $0.productId))] } ?? []
+    case .enter:
+        return []
+    default:
+        return typeIntoLine(key, &model)
+    }
+    return []
+}
+
+private func pressInLog(_ key: Key, _ model: inout Model) -> [Command] {
+    switch key {
+    case .up, .down: scrollLog(key, &model)
+    case .enter: return []
+    default: return typeIntoLine(key, &model)
+    }
+    return []
+}
+
+/// A printable key in a list pane goes back to the input line and is typed there.
+private func typeIntoLine(_ key: Key, _ model: inout Model) -> [Command] {
+    guard case .character = key else { return [] }
+    model.focus = .input
+    _ = model.input.apply(key)
+    return []
+}
+
+private func scrollLog(_ key: Key, _ model: inout Model) {
     let step = (key == .pageUp || key == .pageDown) ? 5 : 1
     let up = key == .pageUp || key == .up
-    switch model.focus {
-    case .cart: model.cartScroll = max(0, min(model.cart?.items.count ?? 0, model.cartScroll + (up ? -step : step)))
-    default: model.logScroll = max(0, min(model.log.count, model.logScroll + (up ? step : -step)))  // the log, also from the input line
-    }
+    model.logScroll = max(0, min(model.log.count, model.logScroll + (up ? step : -step)))
 }
-
-import Foundation

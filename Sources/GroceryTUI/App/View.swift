@@ -54,33 +54,41 @@ public func view(_ model: Model, now: Duration, size: Size, colors: Bool = true)
             painter.put("  " + line, row: row)
         }
     } else {
-        // Result
-        painter.rule("Result", row: row, width: width)
-        let resultRows = resultLines(model.lastResult)
-        for index in 0..<3 {
-            if index < resultRows.count { painter.put(resultRows[index].text, row: row + 1 + index, style: resultRows[index].style) }
+        let focusMark = { (pane: Model.Focus) in model.focus == pane ? " ◀" : "" }
+        // Result: a heading, then rows; a list follows its selection.
+        painter.rule("Result" + focusMark(.result), row: row, width: width)
+        let result = resultRows(model)
+        let resultHeight = max(3, min(result.rows.count, (inputRow - 4) * 2 / 5))
+        let listHeight = resultHeight - result.heading
+        let selected = model.focus == .result ? model.resultSelection : nil
+        let firstChoice = result.rows.firstIndex { $0.choice != nil } ?? result.rows.count
+        let start = selected.map { max(0, min(firstChoice - result.heading + $0 - listHeight + 1, result.rows.count - resultHeight)) } ?? 0
+        let shown = Array(result.rows.prefix(result.heading)) + result.rows.dropFirst(result.heading + start).prefix(listHeight)
+        for (offset, line) in shown.enumerated() {
+            painter.list(line, row: row + 1 + offset, width: width, selected: line.choice != nil && line.choice == selected)
         }
-        row += 4
-        // Cart and log share what is left
+        row += resultHeight + 1
+        // Cart and log share what is left; the cart follows its selection.
+        let entries = CartEntry.of(model)
         let remaining = inputRow - row - 2
-        let cartLines = model.cart?.items.count ?? 0
-        let cartHeight = max(2, min(max(cartLines, 1), remaining / 2))
-        let cartTitle = model.cart.map { "Cart v\($0.version) · \($0.items.count) item\($0.items.count == 1 ? "" : "s") · total \(Format.money($0.total))" } ?? "Cart"
-        painter.rule(cartTitle + (model.focus == .cart ? " ◀" : ""), row: row, width: width)
-        if let cart = model.cart, !cart.items.isEmpty {
-            let shown = cart.items.dropFirst(min(model.cartScroll, max(0, cart.items.count - cartHeight))).prefix(cartHeight)
-            for (offset, line) in shown.enumerated() {
-                let left = "  " + Format.cartLine(line)
-                let right = (line.estimatedWeight == nil ? "" : "est. ") + Format.money(line.lineTotal)
-                painter.put(left, row: row + 1 + offset, limit: width - right.count - 2)
-                painter.put(right, column: width - right.count - 1, row: row + 1 + offset)
-            }
-        } else {
+        let cartHeight = max(2, min(max(entries.count, 1), remaining / 2))
+        let waiting = model.pendingChanges.filter { ![.get, .orders].contains($0.command.action) }.count
+        var cartTitle = model.cart.map { "Cart v\($0.version) · \($0.items.count) item\($0.items.count == 1 ? "" : "s") · total \(Format.money($0.total))" } ?? "Cart"
+        if waiting > 0 { cartTitle += " · \(waiting) change\(waiting == 1 ? "" : "s") waiting" }
+        painter.rule(cartTitle + focusMark(.cart), row: row, width: width)
+        if entries.isEmpty {
             painter.put("  (empty)", row: row + 1, style: Style(dim: true))
+        } else {
+            let selection = min(model.cartSelection, entries.count - 1)
+            let first = max(0, min(selection - cartHeight + 1, entries.count - cartHeight))
+            for (offset, entry) in entries.dropFirst(first).prefix(cartHeight).enumerated() {
+                let index = first + offset
+                painter.list(cartRow(entry), row: row + 1 + offset, width: width, selected: model.focus == .cart && index == selection)
+            }
         }
         row += cartHeight + 1
         let logHeight = inputRow - row - 1
-        painter.rule("Log" + (model.focus == .log ? " ◀" : ""), row: row, width: width)
+        painter.rule("Log" + focusMark(.log), row: row, width: width)
         let end = max(0, model.log.count - model.logScroll)
         let visible = model.log[max(0, end - logHeight)..<end]
         for (offset, line) in visible.enumerated() {
@@ -102,44 +110,99 @@ public func view(_ model: Model, now: Duration, size: Size, colors: Bool = true)
     if !queued.isEmpty { painter.put(queued, column: width - queued.count, row: inputRow, style: Style(color: .yellow, reverse: true)) }
     painter.screen.cursor = (prompt.count + before - start, inputRow)
 
-    // Key hints
-    painter.put(" Enter send · Ctrl-R retry · Tab focus · F1 help · F8 server · Ctrl-C quit", row: footerRow, style: Style(dim: true, reverse: true))
+    // Key hints for the pane the keys act on
+    painter.put(keyHints[model.focus] ?? "", row: footerRow, style: Style(dim: true, reverse: true))
     painter.screen.fill(row: footerRow, style: Style(reverse: true))
     return painter.screen
 }
 
+let keyHints: [Model.Focus: String] = [
+    .input: " Enter send · Tab pick/edit · F1 help · F2 orders · Ctrl-R retry · Ctrl-C quit",
+    .result: " ↑↓ choose · Enter put it in the cart · Tab cart · Esc back to typing",
+    .cart: " ↑↓ choose · + one more · - one less · Del remove · Tab log · Esc back to typing",
+    .log: " ↑↓ PgUp PgDn scroll · Tab typing · Esc back to typing",
+]
+
 let helpLines = [
     "Type what you want, e.g. \"add 2 gallons of milk\", \"remove the eggs\", \"what's in my cart\".",
     "Enter            send the line",
-    "Ctrl-R / F5      reconnect now (whatever the channels are doing)",
-    "Tab              move focus: input, cart, log",
-    "↑ ↓              history (input) or scroll (cart, log); PgUp/PgDn scroll",
+    "Tab              move focus: input, result, cart, log (Esc: back to the input)",
+    "↑ ↓              history (input), choose (result, cart), scroll (log); PgUp/PgDn scroll the log",
+    "Enter (result)   an add: put the chosen product in instead; a search: add one of it",
+    "+ - (cart)       one more / one less of the chosen line (½ lb of weighed products)",
+    "Del, Backspace   (cart) remove the chosen line",
+    "F2               your latest orders",
     "← → Home End     move in the line; Backspace/Delete; Ctrl-U, Ctrl-W delete",
     "Esc              clear the line",
+    "Ctrl-R / F5      reconnect now (whatever the channels are doing)",
     "F8               stop/start the embedded server (to show an outage)",
     "Ctrl-C, Ctrl-D   quit (Ctrl-D on an empty line)",
     "Any key closes this help.",
 ]
 
-private func resultLines(_ result: NLPResult?) -> [(text: String, style: Style)] {
-    guard let result else { return [("  Type a query below and press Enter.", Style(dim: true))] }
-    var lines: [(String, Style)] = [("  \"\(result.text)\" → \(result.intent.rawValue) (\(Int((result.confidence * 100).rounded())) %)", Style(bold: true))]
-    if let error = result.error {
-        lines.append(("  \(error.message)", Style(color: .red)))
+/// A row of a list pane: text on the left, a figure on the right, and which choice it is.
+struct ListRow {
+    var text: String
+    var right = ""
+    var style = Style.plain
+    /// Index among the pane's choices, for a row Enter can act on.
+    var choice: Int?
+}
+
+/// The result pane: heading rows (always shown) and the rest.
+private func resultRows(_ model: Model) -> (heading: Int, rows: [ListRow]) {
+    if let receipt = model.receipt {
+        let count = "\(receipt.itemCount) item\(receipt.itemCount == 1 ? "" : "s")"
+        let lines = receipt.items.map { ListRow(text: "   " + Format.cartLine($0), right: Format.money($0.lineTotal)) }
+        return (1, [ListRow(text: "  Order #\(receipt.orderId) placed · \(count) · total \(Format.money(receipt.total))", style: Style(color: .green, bold: true))] + lines)
     }
-    for item in result.items {
-        let amount = "\(Format.quantity(item.quantity)) \(item.unit.rawValue)"
-        if let product = item.product {
-            lines.append(("  \(amount) \(item.phrase) → \(product.name), \(product.size), \(Format.money(product.price))", .plain))
-            // Alternatives when there is room: a single item.
-            if result.items.count == 1, !item.alternatives.isEmpty {
-                lines.append(("      also: " + item.alternatives.map { "\($0.name) \(Format.money($0.price))" }.joined(separator: " · "), Style(dim: true)))
-            }
-        } else {
-            lines.append(("  \(amount) \(item.phrase) → no matching product", Style(color: .yellow)))
+    if let orders = model.orders {
+        let heading = ListRow(text: orders.isEmpty ? "  No orders yet." : "  Your orders, newest first", style: Style(bold: true))
+        let rows = orders.map { order in
+            ListRow(text: "   #\(order.orderId) · \(Format.date(order.placedAt, in: model.timeZone)) · \(order.itemCount) item\(order.itemCount == 1 ? "" : "s")", right: Format.money(order.total))
         }
+        return (1, [heading] + rows)
     }
-    return lines
+    guard let result = model.lastResult else { return (1, [ListRow(text: "  Type a query below and press Enter.", style: Style(dim: true))]) }
+    var rows = [ListRow(text: "  \"\(result.text)\" → \(result.intent.rawValue) (\(Int((result.confidence * 100).rounded())) %)", style: Style(bold: true))]
+    if let error = result.error { rows.append(ListRow(text: "  \(error.message)", style: Style(color: .red))) }
+    let choices = ResultChoices.of(model)
+    switch choices {
+    case .swap(let item, let current, let products):
+        rows.append(ListRow(text: "  \(Format.quantity(item.quantity)) \(item.unit.rawValue) \(item.phrase):", style: Style(dim: true)))
+        for (index, product) in products.enumerated() {
+            let mark = product.id == current.id ? "✓" : " "  // the one in the cart
+            rows.append(ListRow(text: "  \(mark) \(index + 1). \(product.name) · \(product.size)", right: Format.money(product.price), choice: index))
+        }
+        return (2, rows)
+    case .add(let products):
+        if products.isEmpty { rows.append(ListRow(text: "  no matching product", style: Style(color: .yellow))) }
+        for (index, product) in products.enumerated() {
+            rows.append(ListRow(text: "    \(index + 1). \(product.name) · \(product.size)", right: Format.money(product.price), choice: index))
+        }
+        return (1, rows)
+    case .none:
+        for item in result.items {
+            let amount = "\(Format.quantity(item.quantity)) \(item.unit.rawValue)"
+            if let product = item.product {
+                rows.append(ListRow(text: "  \(amount) \(item.phrase) → \(product.name), \(product.size)", right: Format.money(product.price)))
+            } else {
+                rows.append(ListRow(text: "  \(amount) \(item.phrase) → no matching product", style: Style(color: .yellow)))
+            }
+        }
+        return (rows.count, rows)
+    }
+}
+
+/// A cart row: the server's line (marked `…` while a change to it waits), or a queued
+/// addition.
+private func cartRow(_ entry: CartEntry) -> ListRow {
+    guard let line = entry.line else {
+        let amount = entry.queuedUnit == .lb ? "\(Format.quantity(entry.queuedQuantity)) lb" : "\(Format.quantity(entry.queuedQuantity)) ×"
+        return ListRow(text: "  \(amount) \(entry.name)", right: "… queued", style: Style(dim: true))
+    }
+    let money = (line.estimatedWeight == nil ? "" : "est. ") + Format.money(line.lineTotal)
+    return ListRow(text: "  " + Format.cartLine(line), right: (entry.pending ? "… " : "") + money)
 }
 
 /// Writes into a screen, dropping colour when the terminal has none (or NO_COLOR).
@@ -152,6 +215,21 @@ private struct Painter {
         var style = style
         if !colors { style.color = .normal }
         return screen.put(text, column: column, row: row, style: style, limit: limit)
+    }
+
+    /// A list row: `▶` and reverse video on the selected one (the arrow carries it on a
+    /// monochrome terminal), the figure right-aligned.
+    mutating func list(_ line: ListRow, row: Int, width: Int, selected: Bool) {
+        var style = line.style
+        if selected {
+            style.reverse = true
+            screen.fill(row: row, style: Style(reverse: true))
+        }
+        let right = line.right.isEmpty ? "" : line.right + " "
+        let limit = width - TextWidth.of(right) - 1
+        put(line.text, row: row, style: style, limit: limit)
+        if selected { put("▶", row: row, style: style) }
+        if !right.isEmpty { put(right, column: width - TextWidth.of(right), row: row, style: style) }
     }
 
     mutating func rule(_ title: String, row: Int, width: Int) {

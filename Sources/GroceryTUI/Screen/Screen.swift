@@ -114,6 +114,9 @@ public enum TextWidth {
         let value = first.value
         if value < 0x20 || (0x7F..<0xA0).contains(value) { return 0 }
         if value < 0x300 { return 1 }
+        // Arrows, box drawing, blocks and shapes (rules, `●`, `▶`): one column, and the
+        // most frequent characters after ASCII, so they skip the property lookups.
+        if (0x2190...0x21FF).contains(value) || (0x2500...0x25FF).contains(value) { return 1 }
         if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark
             || (0x200B...0x200F).contains(value) || value == 0xFEFF
         {

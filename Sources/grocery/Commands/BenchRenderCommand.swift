@@ -9,7 +9,7 @@ struct BenchRenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Compute and diff full TUI frames (view + changed rows) and print p50/p99 per frame.",
-        discussion: "A busy screen: a countdown running, a 60-line cart, a full log, a long input line."
+        discussion: "A busy screen: a countdown running, a ranked result of 8, a 60-line cart focused mid-way with 20 queued changes (10 of them lines of their own), a full log, a long input line."
     )
 
     @Option(help: "Frame width in columns.")
@@ -81,9 +81,15 @@ struct BenchRenderCommand: ParsableCommand {
         model.cart = CartSnapshot(version: 42, items: catalog, total: 238.8)
         model.walmart = .connected(since: .zero, rtt: .milliseconds(2))
         model.grocery = .waiting(attempt: 3, retryAt: .seconds(3600), lastError: .cannotConnect(detail: "connection refused (is the server running?)"))
-        let product = ProductSummary(id: "milk", name: "Great Value Whole Milk", price: 3.48, size: "1 gal", category: "dairy")
-        model.lastResult = NLPResult(text: "add 2 gallons of milk", intent: .add, confidence: 0.95,
-                                     items: [NLPItem(phrase: "milk", quantity: 2, unit: .gallon, product: product, alternatives: [product, product])])
+        let ranked = (0..<8).map { ProductSummary(id: "cereal-\($0)", name: "Cereal number \($0)", price: 1.98 + Double($0), size: "12 oz", category: "pantry") }
+        model.lastResult = NLPResult(text: "cheapest cereal", intent: .search, confidence: 0.85,
+                                     items: [NLPItem(phrase: "cereal", quantity: 1, unit: .each, product: ranked[0], alternatives: Array(ranked.dropFirst()))])
+        model.pendingChanges = (0..<20).map { index in
+            let productId = index < 10 ? "p\(index * 6)" : "queued-\(index)"
+            return Model.PendingChange(command: CartCommand(id: "c\(index)", action: .add, productId: productId, quantity: 1), name: "Queued product \(index)")
+        }
+        model.focus = .cart
+        model.cartSelection = 30
         model.log = (0..<Model.logLimit).map { Model.LogLine(at: .seconds($0), text: "event number \($0): grocery closed with 1006; retry 3/10 in 2.3 s", tone: .yellow) }
         model.input.set("add 2 gallons of milk, a dozen eggs and some crème fraîche")
         return model

@@ -80,12 +80,14 @@ final class PipePrinter: Sendable {
             fields = [("event", "result"), ("id", id), ("result", Self.object(result))]
         case .cart(let cart):
             fields = [("event", "cart"), ("version", cart.version), ("items", Self.object(cart.items)), ("total", cart.total)]
-        case .queued(let id, let depth):
+        case .queued(let id, let depth, _):
             fields = [("event", "queued"), ("id", id), ("depth", depth)]
         case .delivered(let id):
             fields = [("event", "delivered"), ("id", id)]
-        case .order(let id, let orderId, let total):
-            fields = [("event", "order"), ("id", id), ("orderId", orderId), ("total", total)]
+        case .order(let id, let receipt):
+            fields = [("event", "order"), ("id", id), ("orderId", receipt.orderId), ("total", receipt.total), ("items", Self.object(receipt.items))]
+        case .orders(let id, let receipts):
+            fields = [("event", "orders"), ("id", id), ("orders", Self.object(receipts))]
         case .rejected(let id, let code, let message):
             fields = [("event", "rejected"), ("id", id), ("code", code), ("message", message)]
         case .error(let code, let message):

@@ -60,6 +60,7 @@ struct TUICommand: AsyncParsableCommand {
             embedded: initialServerState)
         // A queue left by an earlier run (kill -9, no network) counts from the start.
         model.queued = await core.pendingCount
+        model.pendingChanges = await core.pendingChanges.map { Model.PendingChange(command: $0) }
         do {
             try await TUI.run(client: core, model: model, clock: clock, server: embedded)
         } catch let error as TerminalError {

@@ -1,0 +1,175 @@
+import GroceryClient
+import GroceryProtocol
+
+/// What the result pane lists, and what Enter does with the selected row.
+enum ResultChoices: Equatable {
+    /// An add of one item: its product and alternatives, numbered; Enter puts the
+    /// selection in the cart instead of `current`, in the same amount.
+    case swap(item: NLPItem, current: ProductSummary, choices: [ProductSummary])
+    /// Search or price: the ranked matches; Enter adds one of the selection.
+    case add(choices: [ProductSummary])
+    /// Nothing to choose (several items, no product, a receipt, an error).
+    case none
+
+    var choices: [ProductSummary] {
+        switch self {
+        case .swap(_, _, let choices), .add(let choices): choices
+        case .none: []
+        }
+    }
+
+    /// The choices the model's result pane offers.
+    static func of(_ model: Model) -> ResultChoices {
+        guard model.receipt == nil, model.orders == nil, let result = model.lastResult, result.error == nil else { return .none }
+        switch result.intent {
+        case .add:
+            guard result.items.count == 1, let item = result.items.first, let product = item.product else { return .none }
+            return .swap(item: item, current: model.swappedTo ?? product, choices: [product] + item.alternatives)
+        case .search, .price:
+            let ranked = result.items.flatMap { item in (item.product.map { [$0] } ?? []) + item.alternatives }
+            var seen = Set<String>()
+            return .add(choices: ranked.filter { seen.insert($0.id).inserted })
+        default:
+            return .none
+        }
+    }
+}
+
+/// One row of the cart pane: a line the server holds, or an addition still queued for a
+/// product the server's cart does not have yet.
+struct CartEntry: Equatable {
+    var productId: String
+    /// The server's line; nil for a queued addition.
+    var line: CartSnapshot.Line?
+    /// A queued addition: how many, in what.
+    var queuedQuantity: Double = 0
+    var queuedUnit: SaleUnit?
+    var name: String
+    /// A change to this product waits for the server.
+    var pending: Bool
+
+    /// The cart pane's rows: the server's lines in order, then queued additions of other
+    /// products, each its net amount after the queued changes (a queued add and remove of
+    /// one product leave no row).
+    static func of(_ model: Model) -> [CartEntry] {
+        let lines = model.cart?.items ?? []
+        let pendingIDs = Set(model.pendingChanges.compactMap(\.command.productId))
+        var entries = lines.map { line in
+            CartEntry(productId: line.productId, line: line, name: line.name, pending: pendingIDs.contains(line.productId))
+        }
+        let inCart = Set(lines.map(\.productId))
+        var queued: [(id: String, quantity: Double, unit: SaleUnit?, name: String?)] = []
+        for change in model.pendingChanges {
+            let command = change.command
+            guard let id = command.productId, !inCart.contains(id) else {
+                if [.clear, .checkout].contains(change.command.action) { queued.removeAll() }
+                continue
+            }
+            let index = queued.firstIndex { $0.id == id } ?? {
+                queued.append((id, 0, command.unit, change.name))
+                return queued.count - 1
+            }()
+            let amount = command.quantity
+            switch command.action {
+            case .add: queued[index].quantity += amount ?? 1
+            case .remove: queued[index].quantity = amount.map { max(0, queued[index].quantity - $0) } ?? 0
+            case .update: queued[index].quantity = amount ?? queued[index].quantity
+            default: break
+            }
+            if queued[index].name == nil { queued[index].name = change.name }
+        }
+        for addition in queued where addition.quantity > 0 {
+            entries.append(
+                CartEntry(
+                    productId: addition.id, line: nil, queuedQuantity: addition.quantity, queuedUnit: addition.unit,
+                    name: addition.name ?? addition.id, pending: true))
+        }
+        return entries
+    }
+
+    /// The change `+` (one more) or `-` (one less) makes: a package or a piece, or half a
+    /// pound of a product weighed out.
+    func step(_ action: CartCommand.Action) -> CartChange {
+        if let line, line.unit == .lb {
+            return CartChange(action: action, productId: productId, quantity: Self.weighedStep)
+        }
+        let unit: SaleUnit? = line.map { $0.estimatedWeight != nil ? .each : nil } ?? queuedUnit
+        return CartChange(action: action, productId: productId, quantity: 1, unit: unit)
+    }
+
+    /// Pounds that `+`/`-` add or take of a product sold by weight.
+    static let weighedStep = 0.5
+}
+
+/// A cart message the shopper makes with a key: a pick from a result, a cart edit.
+public struct CartChange: Sendable, Equatable {
+    /// What to do.
+    public var action: CartCommand.Action
+    /// The product, for add / remove / update.
+    public var productId: String?
+    /// How many; nil takes the whole line (remove).
+    public var quantity: Double?
+    /// What `quantity` counts; nil is the product's own unit.
+    public var unit: SaleUnit?
+
+    /// Creates a change.
+    public init(action: CartCommand.Action, productId: String? = nil, quantity: Double? = nil, unit: SaleUnit? = nil) {
+        self.action = action
+        self.productId = productId
+        self.quantity = quantity
+        self.unit = unit
+    }
+}
+
+/// The log's words for what happened to the cart.
+enum ShopperWords {
+    /// "added 2 × Great Value Whole Milk", "removed Bananas", "changed Eggs to 2", or nil
+    /// for messages that change nothing the shopper asked to see.
+    static func done(_ change: Model.PendingChange) -> String? {
+        let command = change.command
+        let name = change.name ?? command.productId ?? ""
+        switch command.action {
+        case .add: return "added \(amount(change)) \(name)"
+        case .remove: return command.quantity == nil ? "removed \(name)" : "removed \(amount(change)) \(name)"
+        case .update: return "changed \(name) to \(amount(change, times: false))"
+        case .clear: return "emptied the cart"
+        case .checkout, .get, .orders: return nil
+        }
+    }
+
+    /// "add 2 × Great Value Whole Milk": what waits for the network.
+    static func waiting(_ change: Model.PendingChange) -> String {
+        let command = change.command
+        let name = change.name ?? command.productId ?? ""
+        switch command.action {
+        case .add: return "add \(amount(change)) \(name)"
+        case .remove: return command.quantity == nil ? "remove \(name)" : "remove \(amount(change)) \(name)"
+        case .update: return "change \(name) to \(amount(change, times: false))"
+        case .clear: return "empty the cart"
+        case .checkout: return "check out"
+        case .get: return "read the cart"
+        case .orders: return "list your orders"
+        }
+    }
+
+    /// "2 ×", "1.5 lb" (or "2", "1.5 lb" for a new total).
+    private static func amount(_ change: Model.PendingChange, times: Bool = true) -> String {
+        let quantity = Format.quantity(change.command.quantity ?? 1)
+        if (change.command.unit ?? change.unit) == .lb { return "\(quantity) lb" }
+        return times ? "\(quantity) ×" : quantity
+    }
+
+    /// A product's name and sale unit as the screen knows them: from the cart, the last
+    /// result, a queued change.
+    static func product(_ productId: String, in model: Model) -> (name: String, unit: SaleUnit)? {
+        if let line = model.cart?.items.first(where: { $0.productId == productId }) {
+            return (line.name, line.estimatedWeight != nil ? .lb : line.unit)
+        }
+        let products = (model.lastResult?.items ?? []).flatMap { ($0.product.map { [$0] } ?? []) + $0.alternatives } + [model.swappedTo].compactMap { $0 }
+        if let product = products.first(where: { $0.id == productId }) { return (product.name, product.unit) }
+        if let change = model.pendingChanges.first(where: { $0.command.productId == productId && $0.name != nil }), let name = change.name {
+            return (name, change.unit ?? .each)
+        }
+        return nil
+    }
+}
