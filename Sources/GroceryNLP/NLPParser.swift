@@ -181,7 +181,7 @@ public struct NLPParser: Sendable {
         return rewritten
     }
 
-    private static let trailingVerbs: Set<String> = ["add", "get", "grab", "buy", "order", "take", "want", "need", "put", "throw", "toss"]
+    static let trailingVerbs: Set<String> = ["add", "get", "grab", "buy", "order", "take", "want", "need", "put", "throw", "toss"]
     private static let trailingObjects: Set<String> = [
         "it", "them", "that", "those", "this", "these", "one", "some", "of", "in", "into", "to", "the", "my", "cart", "basket", "please",
     ]
@@ -275,10 +275,10 @@ public struct NLPParser: Sendable {
     /// Words that start what is said about an item, not the item: a purpose ("6 limes for
     /// margaritas"), a reason ("shampoo bc im broke"), the speaker ("red onions we have
     /// plenty"), an aside ("thighs gotta meal prep").
-    static let remarkStarts: Set<String> = [
+    static let remarkStarts: Set<String> = Set([
         "for", "because", "since", "bc", "cuz", "cause", "we", "i", "im", "ive", "weve", "were", "gotta", "asking", "as", "if", "those",
-        "kid", "kids", "hubby", "lemme", "its", "theyre", "they", "he", "she", "my", "our", "any", "need", "wants", "so", "too", "tryna", "gonna", "lowkey",
-    ]
+        "kid", "kids", "hubby", "lemme", "its", "theyre", "they", "he", "she", "my", "our", "any", "need", "wants",
+    ]).union(Clauses.remarkOnlyStarts)
 
     /// "mushrooms, which is less expensive, white or baby bella", "cheapest trash bags,
     /// kitchen or big ones": a superlative over alternatives said with "or" picks among

@@ -43,6 +43,32 @@ struct OutboundQueueTests {
         #expect(QueueError.full(capacity: 5).code == "queue_full")
     }
 
+    @Test("several messages (a swap's remove and add) are one write: all of them or, full or unwritable, none")
+    func appendTogether() throws {
+        let url = Self.file()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        do {
+            let queue = try OutboundQueue(file: url, capacity: 3)
+            try queue.append(QueuedMessage(id: "a", channel: .grocery, text: ""))
+            let swap = [QueuedMessage(id: "r", channel: .grocery, text: "remove"), QueuedMessage(id: "n", channel: .grocery, text: "add")]
+            #expect(try queue.append(contentsOf: swap))
+            #expect(try !queue.append(contentsOf: swap))  // queued already: nothing twice
+            #expect(throws: QueueError.full(capacity: 3)) {
+                try queue.append(contentsOf: [QueuedMessage(id: "x", channel: .grocery, text: ""), QueuedMessage(id: "y", channel: .grocery, text: "")])
+            }
+            try queue.remove(id: "a")
+            // One place left, two asked for: neither goes in.
+            #expect(throws: QueueError.full(capacity: 3)) {
+                try queue.append(contentsOf: [QueuedMessage(id: "x", channel: .grocery, text: ""), QueuedMessage(id: "y", channel: .grocery, text: "")])
+            }
+            try FileManager.default.createDirectory(atPath: url.path + ".tmp", withIntermediateDirectories: false)
+            #expect(throws: QueueError.self) { try queue.append(contentsOf: [QueuedMessage(id: "z", channel: .grocery, text: "")]) }
+            #expect(queue.pending(on: .grocery).map(\.id) == ["r", "n"])
+            try FileManager.default.removeItem(atPath: url.path + ".tmp")
+        }  // closed: on disk as it was after the last write that succeeded
+        #expect(try OutboundQueue(file: url).pending(on: .grocery).map(\.id) == ["r", "n"])
+    }
+
     @Test("an unreadable queue file is an error, and is left alone")
     func unreadable() throws {
         let url = Self.file()

@@ -153,6 +153,10 @@ struct KeyboardShoppingTests {
         _ = GroceryTUI.update(&model, .client(.delivered(id: "u")), now: .zero)
         #expect(model.log.last?.text == "changed Gala Apples to 6")
         #expect(model.pendingChanges.isEmpty)
+        // A change left queued by an earlier run has no name until the screen knows one.
+        model.pendingChanges = [Model.PendingChange(command: CartCommand(id: "old", action: .add, productId: "banana", quantity: 1.5))]
+        _ = GroceryTUI.update(&model, .client(.delivered(id: "old")), now: .zero)
+        #expect(model.log.last?.text == "added 1.5 lb Bananas")
     }
 
     @Test("checkout shows the receipt until the next query; F2's answer lists orders")

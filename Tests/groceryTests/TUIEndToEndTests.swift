@@ -76,21 +76,37 @@ final class TmuxSession: Sendable {
 
 @Suite("TUI end to end (tmux)")
 struct TUIEndToEndTests {
-    @Test("type a query, see result and cart; server dies: countdown falls; restart + Ctrl-R: connected; resize; quit with exit 0")
-    func session() async throws {
+    /// A fresh folder for a run's database, queue and log.
+    static func scratch() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grocery-tui-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// `grocery serve`'s arguments on these ports, with its database in `folder`.
+    static func serveArguments(_ walmartPort: Int, _ groceryPort: Int, _ folder: URL) -> [String] {
+        ["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", folder.appendingPathComponent("db.sqlite").path]
+    }
+
+    /// The shell command that runs the TUI against these channels, its files in `folder`.
+    static func tuiCommand(walmartPort: Int, groceryPort: Int, user: String, folder: URL, _ options: [String]) -> String {
+        ([
+            GroceryProcess.executable.path, "--walmart-url", "ws://127.0.0.1:\(walmartPort)/ws/walmart",
+            "--grocery-url", "ws://127.0.0.1:\(groceryPort)/ws/grocery", "--user-id", user,
+            "--queue-file", folder.appendingPathComponent("q.json").path, "--log-file", folder.appendingPathComponent("log").path,
+        ] + options).joined(separator: " ")
+    }
+
+    @Test("type a query, see result and cart; server dies: countdown falls; restart + Ctrl-R: connected; resize; quit with exit 0")
+    func session() async throws {
+        let folder = try Self.scratch()
         let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
-        let serverArguments = ["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", folder.appendingPathComponent("db.sqlite").path]
+        let serverArguments = Self.serveArguments(walmartPort, groceryPort, folder)
         var server = try await ServeProcess.start(serverArguments, fixedPorts: true)
         let tmux = TmuxSession()
         defer { tmux.kill() }
-        let command = [
-            GroceryProcess.executable.path, "--walmart-url", "ws://127.0.0.1:\(walmartPort)/ws/walmart",
-            "--grocery-url", "ws://127.0.0.1:\(groceryPort)/ws/grocery", "--user-id", "e2e",
-            "--queue-file", folder.appendingPathComponent("q.json").path, "--log-file", folder.appendingPathComponent("log").path,
-            "--initial-delay-ms", "4000", "--no-jitter",
-        ].joined(separator: " ")
+        let command = Self.tuiCommand(
+            walmartPort: walmartPort, groceryPort: groceryPort, user: "e2e", folder: folder, ["--initial-delay-ms", "4000", "--no-jitter"])
         try await tmux.start("TERM=xterm-256color \(command); echo EXIT=$?; sleep 60")
 
         try await tmux.waitFor("both channels connected") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
@@ -139,20 +155,15 @@ struct TUIEndToEndTests {
 
     @Test("keyboard shopping with the grocery channel down: Tab ↓ Enter swaps the product, + adds one, markers show; back up: applied once; Delete removes the line")
     func keyboardShopping() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grocery-kb-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.scratch()
         let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
-        let server = try await ServeProcess.start(
-            ["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", folder.appendingPathComponent("db.sqlite").path], fixedPorts: true)
+        let server = try await ServeProcess.start(Self.serveArguments(walmartPort, groceryPort, folder), fixedPorts: true)
         let relay = try await TCPRelay.start(to: groceryPort)  // the grocery channel goes through it
         let tmux = TmuxSession()
         defer { tmux.kill() }
-        let command = [
-            GroceryProcess.executable.path, "--walmart-url", "ws://127.0.0.1:\(walmartPort)/ws/walmart",
-            "--grocery-url", "ws://127.0.0.1:\(relay.port)/ws/grocery", "--user-id", "kb",
-            "--queue-file", folder.appendingPathComponent("q.json").path, "--log-file", folder.appendingPathComponent("log").path,
-            "--initial-delay-ms", "200", "--max-delay-ms", "500", "--max-attempts", "1000", "--no-jitter",
-        ].joined(separator: " ")
+        let command = Self.tuiCommand(
+            walmartPort: walmartPort, groceryPort: relay.port, user: "kb", folder: folder,
+            ["--initial-delay-ms", "200", "--max-delay-ms", "500", "--max-attempts", "1000", "--no-jitter"])
         try await tmux.start("TERM=xterm-256color \(command); echo EXIT=$?; sleep 60", columns: 100, rows: 30)
         try await tmux.waitFor("both channels connected") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
 

@@ -81,7 +81,7 @@ struct Clauses: Sendable {
         "making", "cooking", "baking", "grilling", "hosting", "having", "doing", "throwing", "feeding",
     ]
     /// Words that begin a remark and never a request ("gonna use it as body wash too").
-    private static let remarkOnlyStarts: Set<String> = ["too", "so", "if", "tryna", "gonna", "lowkey", "cuz", "bc"]
+    static let remarkOnlyStarts: Set<String> = ["too", "so", "if", "tryna", "gonna", "lowkey", "cuz", "bc"]
     /// Who a remark is about ("the kids love em").
     private static let people: Set<String> = ["kids", "kid", "children", "family", "wife", "husband", "hubby", "boys", "girls", "guests", "baby", "dog", "cat"]
     /// People who, said first, begin a remark ("wife wants the good stuff"); not "dog",
@@ -333,7 +333,7 @@ struct Clauses: Sendable {
         guard let pause = tokens.lastIndex(where: \.isSeparator), pause > 0 else { return }
         let words = self.words
         // "…? add two" is a closing request, read with the parser's other closing verbs.
-        guard pause + 1 < tokens.count, !["add", "get", "grab", "take", "buy", "want", "need"].contains(tokens[pause + 1].text) else { return }
+        guard pause + 1 < tokens.count, !NLPParser.trailingVerbs.contains(tokens[pause + 1].text) else { return }
         let asked = Self.countLead.longestMatch(words, from: pause + 1) ?? 0
         let at = pause + 1 + asked
         guard at < tokens.count, Self.isQuantityWord(tokens[at]) else { return }

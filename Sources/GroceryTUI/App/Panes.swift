@@ -1,6 +1,11 @@
 import GroceryClient
 import GroceryProtocol
 
+extension NLPItem {
+    /// The match, then its alternatives.
+    var candidates: [ProductSummary] { (product.map { [$0] } ?? []) + alternatives }
+}
+
 /// What the result pane lists, and what Enter does with the selected row.
 enum ResultChoices: Equatable {
     /// An add of one item: its product and alternatives, numbered; Enter puts the
@@ -24,9 +29,9 @@ enum ResultChoices: Equatable {
         switch result.intent {
         case .add:
             guard result.items.count == 1, let item = result.items.first, let product = item.product else { return .none }
-            return .swap(item: item, current: model.swappedTo ?? product, choices: [product] + item.alternatives)
+            return .swap(item: item, current: model.swappedTo ?? product, choices: item.candidates)
         case .search, .price:
-            let ranked = result.items.flatMap { item in (item.product.map { [$0] } ?? []) + item.alternatives }
+            let ranked = result.items.flatMap(\.candidates)
             var seen = Set<String>()
             return .add(choices: ranked.filter { seen.insert($0.id).inserted })
         default:
@@ -126,26 +131,24 @@ enum ShopperWords {
     /// "added 2 × Great Value Whole Milk", "removed Bananas", "changed Eggs to 2", or nil
     /// for messages that change nothing the shopper asked to see.
     static func done(_ change: Model.PendingChange) -> String? {
-        let command = change.command
-        let name = change.name ?? command.productId ?? ""
-        switch command.action {
-        case .add: return "added \(amount(change)) \(name)"
-        case .remove: return command.quantity == nil ? "removed \(name)" : "removed \(amount(change)) \(name)"
-        case .update: return "changed \(name) to \(amount(change, times: false))"
-        case .clear: return "emptied the cart"
-        case .checkout, .get, .orders: return nil
-        }
+        [.checkout, .get, .orders].contains(change.command.action) ? nil : describe(change, done: true)
     }
 
     /// "add 2 × Great Value Whole Milk": what waits for the network.
     static func waiting(_ change: Model.PendingChange) -> String {
+        describe(change, done: false)
+    }
+
+    private static func describe(_ change: Model.PendingChange, done: Bool) -> String {
         let command = change.command
         let name = change.name ?? command.productId ?? ""
         switch command.action {
-        case .add: return "add \(amount(change)) \(name)"
-        case .remove: return command.quantity == nil ? "remove \(name)" : "remove \(amount(change)) \(name)"
-        case .update: return "change \(name) to \(amount(change, times: false))"
-        case .clear: return "empty the cart"
+        case .add: return "\(done ? "added" : "add") \(amount(change)) \(name)"
+        case .remove:
+            let verb = done ? "removed" : "remove"
+            return command.quantity == nil ? "\(verb) \(name)" : "\(verb) \(amount(change)) \(name)"
+        case .update: return "\(done ? "changed" : "change") \(name) to \(amount(change, times: false))"
+        case .clear: return done ? "emptied the cart" : "empty the cart"
         case .checkout: return "check out"
         case .get: return "read the cart"
         case .orders: return "list your orders"
@@ -165,7 +168,7 @@ enum ShopperWords {
         if let line = model.cart?.items.first(where: { $0.productId == productId }) {
             return (line.name, line.estimatedWeight != nil ? .lb : line.unit)
         }
-        let products = (model.lastResult?.items ?? []).flatMap { ($0.product.map { [$0] } ?? []) + $0.alternatives } + [model.swappedTo].compactMap { $0 }
+        let products = (model.lastResult?.items ?? []).flatMap(\.candidates) + [model.swappedTo].compactMap { $0 }
         if let product = products.first(where: { $0.id == productId }) { return (product.name, product.unit) }
         if let change = model.pendingChanges.first(where: { $0.command.productId == productId && $0.name != nil }), let name = change.name {
             return (name, change.unit ?? .each)

@@ -102,7 +102,11 @@ private func apply(_ event: ClientEvent, to model: inout Model, now: Duration) {
     case .delivered(let id):
         model.queued = max(0, model.queued - 1)
         if let index = model.pendingChanges.firstIndex(where: { $0.command.id == id }) {
-            let change = model.pendingChanges.remove(at: index)
+            var change = model.pendingChanges.remove(at: index)
+            // A change left by an earlier run was queued before its name was known.
+            if change.name == nil, let product = change.command.productId.flatMap({ ShopperWords.product($0, in: model) }) {
+                (change.name, change.unit) = (product.name, product.unit)
+            }
             if let words = ShopperWords.done(change) { model.note(words, at: now, tone: .green) }
         }
     case .order(_, let receipt):
@@ -203,10 +207,8 @@ private func pressInResult(_ key: Key, _ model: inout Model) -> [Command] {
     let choices = ResultChoices.of(model)
     let count = choices.choices.count
     switch key {
-    case .up:
-        model.resultSelection = max(0, min(model.resultSelection, count - 1) - 1)
-    case .down:
-        model.resultSelection = max(0, min(model.resultSelection + 1, count - 1))
+    case .up, .down:
+        model.resultSelection = moved(model.resultSelection, by: key, among: count)
     case .enter:
         guard count > 0 else { return [] }
         let selected = choices.choices[min(model.resultSelection, count - 1)]
@@ -233,10 +235,8 @@ private func pressInCart(_ key: Key, _ model: inout Model) -> [Command] {
     let entries = CartEntry.of(model)
     let selected = entries.isEmpty ? nil : entries[min(model.cartSelection, entries.count - 1)]
     switch key {
-    case .up:
-        model.cartSelection = max(0, min(model.cartSelection, entries.count - 1) - 1)
-    case .down:
-        model.cartSelection = max(0, min(model.cartSelection + 1, entries.count - 1))
+    case .up, .down:
+        model.cartSelection = moved(model.cartSelection, by: key, among: entries.count)
     case .character("+"), .character("="):
         return selected.map { [.change($0.step(.add))] } ?? []
     case .character("-"), .character("_"):
@@ -258,6 +258,11 @@ private func pressInLog(_ key: Key, _ model: inout Model) -> [Command] {
     default: return typeIntoLine(key, &model)
     }
     return []
+}
+
+/// A selection one row up or down, kept among `count` rows.
+private func moved(_ selection: Int, by key: Key, among count: Int) -> Int {
+    max(0, min(min(selection, count - 1) + (key == .up ? -1 : 1), count - 1))
 }
 
 /// A printable key in a list pane goes back to the input line and is typed there.
