@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "GroceryProtocolTests", dependencies: ["GroceryProtocol", "GroceryClient"]),
         .testTarget(
             name: "GroceryNLPTests",
-            dependencies: ["GroceryNLP", "GroceryProtocol", "GroceryClient"],
+            dependencies: ["GroceryNLP", "GroceryProtocol", "GroceryClient", "GroceryTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         // Real clients for tests: a WebSocket client driven step by step, raw HTTP and raw frames.

@@ -1,5 +1,6 @@
 import Foundation
 import GroceryProtocol
+import GroceryTestSupport
 import Testing
 
 @testable import GroceryClient
@@ -10,7 +11,7 @@ import Testing
 /// guarantees of DESIGN §3 must hold.
 @Suite("Channel state machine: properties over seeded random event sequences")
 struct ChannelMachinePropertyTests {
-    @Test("3,000 random sequences of 150 events: every guarantee holds after every event")
+    @Test("3,000 random sequences of 150 events: every guarantee holds after every event", .heavy)
     func randomSequences() throws {
         for seed in 1...3_000 as ClosedRange<UInt64> {
             var world = World(seed: seed)

@@ -10,7 +10,7 @@ import Testing
 /// Servers that complete the WebSocket upgrade, or part of it, and then misbehave, on
 /// real sockets against the real transport. Each must end the attempt as the rules say
 /// (the connect timeout, on the test clock, or at once) with the socket really gone.
-@Suite("Client core against hostile servers (real sockets)")
+@Suite("Client core against hostile servers (real sockets)", .timed)
 struct HostileServerTests {
     /// Waits in real time (bounded) until `condition` holds.
 

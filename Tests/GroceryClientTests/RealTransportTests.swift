@@ -27,7 +27,7 @@ func awaitState(_ channel: ReconnectingChannel, _ matches: (ConnectionState) -> 
     throw TestFailure("state not reached; now \(await channel.state)")
 }
 
-@Suite("Client core against real servers")
+@Suite("Client core against real servers", .timed)
 struct RealTransportTests {
     @Test("a silent listener: the connect timeout (10 s of test clock) abandons the socket")
     func silentListener() async throws {

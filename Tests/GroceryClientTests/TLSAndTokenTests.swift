@@ -7,7 +7,7 @@ import Testing
 
 @testable import GroceryClient
 
-@Suite("TLS and tokens, real client against the real server")
+@Suite("TLS and tokens, real client against the real server", .timed)
 struct TLSAndTokenTests {
     static let secret = Data("client-test-secret-of-32-bytes!!".utf8)
 

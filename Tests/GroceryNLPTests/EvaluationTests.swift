@@ -1,5 +1,6 @@
 import Foundation
 import GroceryProtocol
+import GroceryTestSupport
 import Testing
 
 @testable import GroceryNLP
@@ -8,7 +9,7 @@ import Testing
 /// was improved against, and the held-out set, written from other sources before any
 /// tuning and never tuned on. A line counts when intent, items (product among those
 /// accepted, quantity, unit) and price limit are all right.
-@Suite("Understanding: evaluation sets")
+@Suite("Understanding: evaluation sets", .heavy)
 struct EvaluationTests {
     static func load(_ name: String) -> [Phrasing] {
         guard let url = Bundle.module.url(forResource: name, withExtension: "jsonl", subdirectory: "Fixtures"),

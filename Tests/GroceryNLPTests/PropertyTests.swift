@@ -1,11 +1,12 @@
 import Foundation
 import GroceryClient  // SplitMix64: seeded, so every failing input can be reproduced
 import GroceryProtocol
+import GroceryTestSupport
 import Testing
 
 @testable import GroceryNLP
 
-@Suite("Properties: random and adversarial input")
+@Suite("Properties: random and adversarial input", .heavy)
 struct PropertyTests {
     static let parser = NLPParser.shared
 

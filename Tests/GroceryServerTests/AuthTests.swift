@@ -78,7 +78,7 @@ struct AuthTests {
         }
     }
 
-    @Suite("Server with a secret")
+    @Suite("Server with a secret", .timed)
     struct Server {
         func withSecuredServer(_ body: (TestServer) async throws -> Void) async throws {
             try await withServer({ $0.tokens = testSigner }, body)

@@ -22,7 +22,7 @@ func command(_ socket: TestSocket, _ command: CartCommand) async throws -> (Serv
     return (reply, cart)
 }
 
-@Suite("Grocery channel")
+@Suite("Grocery channel", .timed)
 struct GroceryChannelTests {
     @Test("add, update, remove, clear, with exact cent totals")
     func changes() async throws {

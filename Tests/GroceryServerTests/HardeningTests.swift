@@ -7,7 +7,7 @@ import Testing
 /// What a hostile or unlucky deployment meets (docs/SERVER.md): a store that cannot
 /// write, a spray of fresh sessions, and the conformance echo that lets Autobahn judge
 /// the frame handling every channel shares.
-@Suite("Server hardening (real sockets)")
+@Suite("Server hardening (real sockets)", .timed)
 struct HardeningTests {
     /// The `resumed` of the welcome to a hello with `sessionId`.
     static func resumed(_ server: TestServer, sessionId: String, user: String) async throws -> Bool {

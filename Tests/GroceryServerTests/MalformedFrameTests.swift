@@ -6,7 +6,7 @@ import Testing
 
 /// 10,000 random and malformed frames (seeded): the server answers each with the right
 /// error, reply or close code, and stays up for everyone.
-@Suite("Malformed frames")
+@Suite("Malformed frames", .heavy)
 struct MalformedFrameTests {
     /// What a frame should get back.
     enum Expect: Equatable {

@@ -7,7 +7,7 @@ import NIOPosix
 import NIOWebSocket
 import Testing
 
-@Suite("Security and limits")
+@Suite("Security and limits", .timed)
 struct SecurityTests {
     @Suite("Origin check")
     struct Origins {
@@ -97,15 +97,21 @@ struct SecurityTests {
             let third = try await RawHTTP.upgrade(port: server.ports.walmart, path: "/ws/walmart")
             #expect(third.status == 429)
             try await first.close()
-            try await Task.sleep(for: .milliseconds(100))  // the server notices the close
-            let again = try await TestSocket.connect(server.walmartURL)
-            for socket in [second, again] { try await socket.close() }
+            // The slot is free once the server has seen the socket close; ask until it has.
+            let again = try await RawHTTP.status(becomes: 101) { try await RawHTTP.upgrade(port: server.ports.walmart, path: "/ws/walmart") }
+            #expect(again == 101)
+            try await second.close()
         }
     }
 
     @Test("a flooding connection gets rate_limited, then 1008; another client is served meanwhile")
     func messageFlood() async throws {
-        try await withServer({ $0.limits.messagesPerSecond = 1; $0.limits.messageBurst = 5; $0.limits.strikesBeforeClose = 20 }) { server in
+        // A refill of one message per 1,000 s and a hello deadline far away: however slowly
+        // this machine sends the 40 pings, exactly the burst is served and only the flood closes it.
+        try await withServer({
+            $0.limits.messagesPerSecond = 0.001; $0.limits.messageBurst = 5; $0.limits.strikesBeforeClose = 20
+            $0.deadlines.hello = .seconds(300)
+        }) { server in
             let flooder = try await TestSocket.connect(server.walmartURL)
             let bystander = try await TestSocket.connect(server.walmartURL)
             for n in 0..<40 { flooder.send(.ping(ts: Double(n))) }
@@ -150,7 +156,7 @@ struct SecurityTests {
 /// WebSocket that never says hello, one that goes quiet. The deadlines are seconds, not
 /// milliseconds: in a full parallel run a test's own steps can take that long, and a
 /// deadline must not fire before the test has set the scene.
-@Suite("Deadlines (real sockets)")
+@Suite("Deadlines (real sockets)", .timed)
 struct DeadlineTests {
     /// Reads until the server closes the connection; true when it did within `limit`.
     static func closedByServer(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, within limit: Duration) async throws -> Bool {
@@ -289,8 +295,8 @@ struct DeadlineTests {
 
     @Test("a quiet WebSocket is pinged halfway through the idle deadline: one that answers stays, one that does not is closed with 1001")
     func idleDeadline() async throws {
-        // 6 s: the live socket has 3 s to answer the server's ping, even in a loaded run.
-        try await withServer({ $0.deadlines.idle = .seconds(6) }) { server in
+        // 12 s: the live socket has 6 s to answer the server's ping, even in a loaded run.
+        try await withServer({ $0.deadlines.idle = .seconds(12) }) { server in
             let dead = try await RawFrames.connect(port: server.ports.walmart, path: "/ws/walmart")
             let alive = try await RawFrames.connect(port: server.ports.walmart, path: "/ws/walmart")
             for (socket, user) in [(dead, "dee"), (alive, "al")] {

@@ -117,9 +117,24 @@ struct StoreTests {
         _ = registry.beginDraining()
         #expect(registry.admit(ip: "c", now: start) == .draining(retryAfter: .seconds(1)))
     }
+
+    @Test("an admitted upgrade counts against its address's cap at once, before it is served, until released")
+    func capCountsAdmissions() {
+        var limits = ServerConfiguration.Limits()
+        limits.connectionsPerIP = 2
+        let registry = ConnectionRegistry(limits: limits)
+        // Two upgrades let through, neither served yet (the 101 is on its way): the third waits.
+        #expect(registry.admit(ip: "a") == .allowed)
+        #expect(registry.admit(ip: "a") == .allowed)
+        #expect(registry.admit(ip: "a") == .tooManyConnections)
+        #expect(registry.admit(ip: "b") == .allowed)
+        registry.release(ip: "a")
+        #expect(registry.admit(ip: "a") == .allowed)
+        #expect(registry.admit(ip: "a") == .tooManyConnections)
+    }
 }
 
-@Suite("Health")
+@Suite("Health", .timed)
 struct HealthTests {
     @Test("/health reports status, connections per channel and uptime")
     func health() async throws {

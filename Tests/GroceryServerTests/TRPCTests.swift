@@ -17,7 +17,7 @@ func trpc(_ id: Int, _ method: String, _ path: String, _ input: Any? = nil) -> S
     return String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
 }
 
-@Suite("tRPC over WebSocket")
+@Suite("tRPC over WebSocket", .timed)
 struct TRPCTests {
     @Test("cart.onChange: a repeated subscription id and a 17th subscription are refused")
     func subscriptionLimits() async throws {

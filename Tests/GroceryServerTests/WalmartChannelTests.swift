@@ -3,7 +3,7 @@ import GroceryProtocol
 import GroceryTestSupport
 import Testing
 
-@Suite("Walmart channel")
+@Suite("Walmart channel", .timed)
 struct WalmartChannelTests {
     @Test("hello → welcome; nlp.query → ack and nlp.result; ping → pong")
     func conversation() async throws {

@@ -124,14 +124,15 @@ public final class TestSocket: Sendable {
     public func send(_ text: String) { outbound.yield(text) }
     public func send(_ message: ClientMessage) { outbound.yield(message.encoded()) }
 
-    /// The next text frame, or nil when the connection ended; fails after `timeout`.
-    public func next(timeout: Duration = .seconds(5)) async throws -> String? {
+    /// The next text frame, or nil when the connection ended; fails after `timeout` (a
+    /// watchdog for a loaded machine, not an expectation of speed).
+    public func next(timeout: Duration = .seconds(20)) async throws -> String? {
         guard let frame = await frames.next(timeout: timeout) else { throw TestFailure("no frame within \(timeout)") }
         return frame
     }
 
     /// The next frame decoded as a server message.
-    public func nextMessage(timeout: Duration = .seconds(5)) async throws -> ServerMessage? {
+    public func nextMessage(timeout: Duration = .seconds(20)) async throws -> ServerMessage? {
         guard let text = try await next(timeout: timeout) else { return nil }
         guard let message = ServerMessage.decode(Data(text.utf8)) else { throw TestFailure("not a server message: \(text)") }
         return message

@@ -8,7 +8,7 @@ import Testing
 /// reading it once its replies wait unread, its memory stays bounded, and after the
 /// write-stall deadline the connection is closed — while other clients are served.
 /// The server is a real `grocery serve` process, so its memory is its own.
-@Suite("Back-pressure (real process)")
+@Suite("Back-pressure (real process)", .heavy)
 struct BackPressureTests {
     /// The resident memory of a process, in KiB.
     static func residentKiB(_ pid: Int32) throws -> Int {

@@ -2,7 +2,7 @@ import Foundation
 import GroceryTestSupport
 import Testing
 
-@Suite("grocery command line")
+@Suite("grocery command line", .timed)
 struct CommandLineTests {
     @Test("grocery --help lists the subcommands")
     func rootHelp() async throws {

@@ -6,7 +6,7 @@ import Testing
 /// Faults against real processes, bounded in count and time (docs/BENCHMARKS.md lists
 /// the whole fault-injection suite; the other faults live next to the features they
 /// break: PipeCommandTests, RealTransportTests, SecurityTests, MalformedFrameTests).
-@Suite("Fault injection (real processes)")
+@Suite("Fault injection (real processes)", .heavy)
 struct FaultInjectionTests {
     @Test("20 cycles of server kill -9 and restart while two pipes send cart changes: every cart is exactly what was sent")
     func killRestartCycles() async throws {

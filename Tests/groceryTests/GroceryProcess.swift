@@ -76,7 +76,7 @@ struct Launch {
     init(_ arguments: [String], environment extra: [String: String] = [:], directory: URL? = nil) {
         process.executableURL = GroceryProcess.executable
         process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
+        var environment = Self.inherited
         environment["COLUMNS"] = "80"  // help text wraps to a fixed width
         environment.merge(extra) { $1 }
         process.environment = environment
@@ -84,6 +84,16 @@ struct Launch {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
+    }
+}
+
+extension Launch {
+    /// What a child takes from the test's own environment: where programs and home are,
+    /// the locale, and the user (the client's default user id). Nothing else, so a
+    /// developer's `GROCERY_TOKEN`, `GROCERY_*_URL`, `NO_COLOR` or `GROCERY_RECORD_GOLDEN`
+    /// never changes what a test sees; a test passes what it means explicitly.
+    static let inherited: [String: String] = ProcessInfo.processInfo.environment.filter { name, _ in
+        ["PATH", "HOME", "USER", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR"].contains(name)
     }
 }
 

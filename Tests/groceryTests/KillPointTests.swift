@@ -10,7 +10,7 @@ import Testing
 /// and restarted on the same database. A second pipe on the same queue file then
 /// drains what is left. Every query the first pipe reported `queued` must be in the
 /// cart exactly once, and nothing twice.
-@Suite("Kill points (real processes, seeded)")
+@Suite("Kill points (real processes, seeded)", .heavy)
 struct KillPointTests {
     /// Products that "add 1 NAME" finds unambiguously, so each line is its own cart line;
     /// not those sold by weight only, whose "1" the server refuses (no piece weight).

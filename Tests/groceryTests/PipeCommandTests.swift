@@ -3,7 +3,7 @@ import GroceryProtocol
 import GroceryTestSupport
 import Testing
 
-@Suite("grocery pipe (real processes)")
+@Suite("grocery pipe (real processes)", .timed)
 struct PipeCommandTests {
     static func scratch() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("grocery-pipe-\(UUID().uuidString)")

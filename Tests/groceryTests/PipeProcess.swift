@@ -38,6 +38,11 @@ final class PipeProcess: Sendable {
         try process.run()
     }
 
+    /// However the test ends, the child goes with it.
+    deinit {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// Writes a line to the pipe's stdin. POSIX `write`, retried on EINTR: FileHandle's
     /// `write` traps on any error (a child that died, a signal).
     func send(_ line: String) {

@@ -6,7 +6,7 @@ import Testing
 /// The queue's promises (docs/CLIENT.md) attacked with real `grocery pipe` and `grocery
 /// serve` processes: two clients on one file, a line too large to send, an offline
 /// queue larger than the server's burst, and a queue near its limit.
-@Suite("Queue guarantees (real processes)")
+@Suite("Queue guarantees (real processes)", .heavy)
 struct QueueGuaranteeTests {
     @Test("a second client of the same queue file fails at once with exit 2 and a clear message; the first is unharmed")
     func twoClientsOneFile() async throws {

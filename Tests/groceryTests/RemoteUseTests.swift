@@ -6,7 +6,7 @@ import Testing
 
 /// Remote use as a person sets it up: a secret file, `grocery token`, `grocery serve`
 /// with `--secret-file` and TLS, `grocery pipe` with `GROCERY_TOKEN` and `--ca-file`.
-@Suite("Remote use: tokens, TLS and the loopback rule (real processes)")
+@Suite("Remote use: tokens, TLS and the loopback rule (real processes)", .timed)
 struct RemoteUseTests {
     /// A folder with a 0600 secret file (base64 of 32 random bytes, as the README says).
     static func secretFolder() throws -> (folder: URL, secret: String) {

@@ -4,7 +4,7 @@ import GroceryTestSupport
 import NIOWebSocket
 import Testing
 
-@Suite("grocery serve (real process)")
+@Suite("grocery serve (real process)", .timed)
 struct ServeCommandTests {
     static func temporaryDatabase() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("grocery-test-\(UUID().uuidString).sqlite").path
@@ -89,7 +89,7 @@ struct ServeCommandTests {
     }
 }
 
-@Suite("grocery bench against a running server")
+@Suite("grocery bench against a running server", .timed)
 struct BenchCommandTests {
     @Test("load, handshake and client print their JSON figures (figures not asserted)")
     func benches() async throws {

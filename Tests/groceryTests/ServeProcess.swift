@@ -72,8 +72,14 @@ final class ServeProcess: Sendable {
         if !process.isRunning, process.terminationReason == .uncaughtSignal {
             throw DiedOfSignal(signal: process.terminationStatus, report: output.stderr.withLock { $0 })
         }
-        process.terminate()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         throw TestFailure("grocery serve did not start: \(output.stderr.withLock { $0 })")
+    }
+
+    /// However the test ends (passed, failed, threw, timed out), its server goes with it,
+    /// a SIGSTOPped one too.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     func signal(_ signal: Int32) {

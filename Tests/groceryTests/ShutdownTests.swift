@@ -10,7 +10,7 @@ import Testing
 /// SIGTERM must end the server with exit 0 within the grace period, whatever stage each
 /// connection is in (DESIGN §6). It used to crash (SIGILL, "Cancellation took longer
 /// than allowed") when one TCP connection sat idle.
-@Suite("Shutdown with connections in every stage (real process)")
+@Suite("Shutdown with connections in every stage (real process)", .heavy)
 struct ShutdownTests {
     /// A raw TCP connection to 127.0.0.1:`port` that sends `bytes` and then nothing.
     final class RawConnection: Sendable {

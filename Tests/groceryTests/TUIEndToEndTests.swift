@@ -74,7 +74,7 @@ final class TmuxSession: Sendable {
     }
 }
 
-@Suite("TUI end to end (tmux)")
+@Suite("TUI end to end (tmux)", .heavy)
 struct TUIEndToEndTests {
     /// A fresh folder for a run's database, queue and log.
     static func scratch() throws -> URL {

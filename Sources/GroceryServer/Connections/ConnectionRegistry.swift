@@ -24,6 +24,7 @@ final class ConnectionRegistry: Sendable {
         var users: [Int: String] = [:]
         /// tRPC connections: the ids (as JSON text) of their `cart.onChange` subscriptions.
         var cartSubscriptions: [Int: [String]] = [:]
+        /// Admitted upgrades per client IP whose sockets are still open.
         var perIP: [String: Int] = [:]
         /// TCP connections per client IP whose first request is not answered yet.
         var unansweredPerIP: [String: Int] = [:]
@@ -39,7 +40,10 @@ final class ConnectionRegistry: Sendable {
         self.limits = limits
     }
 
-    /// Decides whether a client IP may open another WebSocket now.
+    /// Decides whether a client IP may open another WebSocket now. An allowed upgrade
+    /// counts against the IP's connection cap at once, until ``release(ip:)``: the 101
+    /// reaches the client before the connection is served, and a client that opens the
+    /// next socket in that gap must still meet the cap.
     func admit(ip: String, now: ContinuousClock.Instant = .now) -> Admission {
         state.withLock { state in
             if state.draining { return .draining(retryAfter: .seconds(1)) }
@@ -48,7 +52,17 @@ final class ConnectionRegistry: Sendable {
             var bucket = state.upgradeBuckets[ip] ?? TokenBucket(rate: limits.upgradesPerSecond, burst: limits.upgradeBurst, now: now)
             let wait = bucket.take(now: now)
             state.upgradeBuckets[ip] = bucket
-            return wait.map { .rateLimited(retryAfter: $0) } ?? .allowed
+            if let wait { return .rateLimited(retryAfter: wait) }
+            state.perIP[ip, default: 0] += 1
+            return .allowed
+        }
+    }
+
+    /// Gives back the connection an allowed ``admit(ip:now:)`` counted, when its socket closes.
+    func release(ip: String) {
+        state.withLock { state in
+            state.perIP[ip, default: 1] -= 1
+            if state.perIP[ip] == 0 { state.perIP[ip] = nil }
         }
     }
 
@@ -77,7 +91,6 @@ final class ConnectionRegistry: Sendable {
             state.nextID += 1
             let connection = LiveConnection(id: state.nextID, kind: kind, peer: peer, channel: channel)
             state.connections[connection.id] = connection
-            state.perIP[peer, default: 0] += 1
             return connection
         }
     }
@@ -87,8 +100,6 @@ final class ConnectionRegistry: Sendable {
             state.connections[connection.id] = nil
             state.users[connection.id] = nil
             state.cartSubscriptions[connection.id] = nil
-            state.perIP[connection.peer, default: 1] -= 1
-            if state.perIP[connection.peer] == 0 { state.perIP[connection.peer] = nil }
         }
     }
 

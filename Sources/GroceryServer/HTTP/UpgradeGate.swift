@@ -56,7 +56,7 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
         seenRequest = true
         switch part {
         case .head(let head) where Self.isUpgrade(head):
-            if let refusal = refusal(for: head, peer: context.channel.remoteAddress) {
+            if let refusal = refusal(for: head, channel: context.channel) {
                 rules.logger.info(
                     "upgrade refused",
                     metadata: ["status": "\(refusal.status.code)", "path": "\(head.uri)", "peer": "\(Self.ip(context.channel.remoteAddress))"])
@@ -80,7 +80,7 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
         var message: String
     }
 
-    private func refusal(for head: HTTPRequestHead, peer: SocketAddress?) -> Refusal? {
+    private func refusal(for head: HTTPRequestHead, channel: any Channel) -> Refusal? {
         if let problem = Self.handshakeProblem(head) {
             return Refusal(status: .badRequest, message: problem)  // with Sec-WebSocket-Version: 13 (RFC 6455 §4.4)
         }
@@ -91,8 +91,12 @@ final class UpgradeGate: ChannelInboundHandler, RemovableChannelHandler {
         if let origin = head.headers.first(name: "origin"), Self.isBrowserOrigin(origin), !rules.allowedOrigins.contains(origin) {
             return Refusal(status: .forbidden, message: "origin \(origin) is not allowed")
         }
-        switch rules.registry.admit(ip: Self.ip(peer)) {
-        case .allowed: return nil
+        let ip = Self.ip(channel.remoteAddress)
+        switch rules.registry.admit(ip: ip) {
+        case .allowed:
+            let registry = rules.registry
+            channel.closeFuture.whenComplete { _ in registry.release(ip: ip) }
+            return nil
         case .draining(let retryAfter):
             return Refusal(status: .serviceUnavailable, retryAfter: retryAfter, message: "the server is shutting down")
         case .rateLimited(let retryAfter):
