@@ -6,8 +6,9 @@ import Testing
 
 /// Our client transport is our own code (on swift-nio's frame codec), so it is checked
 /// against an independent implementation: the python `websockets` library as server
-/// (`Peers/conformance_peer.py`; `.ci/run` installs it when missing).
-@Suite("Client transport against python websockets", .serialized)
+/// (`Peers/conformance_peer.py`). Its python is made on first use in `.build/test-python`
+/// (`PythonEnvironment`): python3 with venv is needed, and network access to PyPI once.
+@Suite("Client transport against python websockets", .timed, .serialized)
 struct ConformanceTests {
     @Test("a fragmented message arrives whole, also one longer than a frame")
     func fragmentation() async throws {
@@ -99,9 +100,11 @@ final class PythonPeer: Sendable {
 
     static func with(_ body: (PythonPeer) async throws -> Void) async throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/conformance_peer.py")
+        let python = try await PythonEnvironment.interpreter()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
+        process.executableURL = python.executable
+        process.arguments = [script.path]
+        process.environment = python.environment
         let output = Pipe()
         let input = Pipe()  // closed when we are done: the peer exits at EOF
         process.standardOutput = output
@@ -133,7 +136,7 @@ final class PythonPeer: Sendable {
         let deadline = ContinuousClock.now + .seconds(10)
         while peer.port.withLock({ $0 }) == nil {
             guard process.isRunning, ContinuousClock.now < deadline else {
-                throw TestFailure("the python peer did not start (python3 with `pip install websockets` is needed)")
+                throw TestFailure("the python peer did not start within 10 s (\(python.executable.path) \(script.path)); it printed \(peer.printed)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }

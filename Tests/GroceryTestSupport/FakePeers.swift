@@ -73,11 +73,17 @@ public final class FakePeer: Sendable {
 }
 
 /// A TCP port free right now on 127.0.0.1 (for a server that must come back on the same
-/// port). Drawn below Linux's ephemeral range (32768+), so servers binding port 0 in
-/// parallel tests are never handed it in the meantime.
+/// port). Not from binding port 0: such a port is in Linux's ephemeral range (32768+),
+/// where the kernel also picks the local port of every outgoing connection and of every
+/// parallel test's port-0 server, so between our probe and the server's bind it could be
+/// taken. Below that range only this function hands ports out, each once per process,
+/// walking from a start that differs per process (two test runs at once).
 public func freePort() async throws -> Int {
-    for _ in 0..<100 {
-        let candidate = Int.random(in: 20_000..<32_000)
+    for _ in 0..<200 {
+        let candidate = nextPortCandidate.withLock { next in
+            defer { next = 20_000 + (next - 20_000 + 1) % 12_000 }
+            return next
+        }
         guard let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: candidate)
             .get()
@@ -87,3 +93,5 @@ public func freePort() async throws -> Int {
     }
     throw TestFailure("no free port found")
 }
+
+private let nextPortCandidate = Mutex(20_000 + Int(getpid() % 12_000))

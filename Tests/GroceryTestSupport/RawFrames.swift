@@ -30,7 +30,7 @@ public final class RawFrames: Sendable {
     ) async throws -> RawFrames {
         let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
         let collector = Collector(continuation)
-        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(.seconds(10))
         if !readingAfterUpgrade { bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: 4096) }
         let channel = try await bootstrap
             .channelInitializer { channel in
@@ -41,7 +41,10 @@ public final class RawFrames: Sendable {
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         try await channel.writeAndFlush(ByteBuffer(string: request))
         let reader = Reader(stream: stream)
-        let head = try await reader.upTo(Array("\r\n\r\n".utf8))
+        let answered = try await withDeadline(.seconds(30), { try await reader.upTo(Array("\r\n\r\n".utf8)) }, onTimeout: {
+            channel.close(promise: nil)
+        })
+        guard let head = answered else { throw TestFailure("no upgrade response within 30 s") }
         guard String(decoding: head, as: UTF8.self).hasPrefix("HTTP/1.1 101") else {
             throw TestFailure("upgrade refused: \(String(decoding: head, as: UTF8.self))")
         }
@@ -83,8 +86,16 @@ public final class RawFrames: Sendable {
 
     public func send(text: String) async throws { try await send(opcode: 0x1, Array(text.utf8)) }
 
-    /// The next frame from the server, or nil when the connection ended.
-    public func next() async throws -> Frame? {
+    /// The next frame from the server, or nil when the connection ended. Fails (closing
+    /// the socket) when nothing comes within `timeout`: a watchdog, not a speed target.
+    public func next(timeout: Duration = .seconds(30)) async throws -> Frame? {
+        let (reader, channel) = (self.reader, self.channel)
+        let frame = try await withDeadline(timeout, { try await Self.frame(from: reader) }, onTimeout: { channel.close(promise: nil) })
+        guard let frame else { throw TestFailure("no frame within \(timeout)") }
+        return frame
+    }
+
+    private static func frame(from reader: Reader) async throws -> Frame? {
         guard let header = try await reader.exactly(2) else { return nil }
         var length = Int(header[1] & 0x7F)
         if length == 126 {

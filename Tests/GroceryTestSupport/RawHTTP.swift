@@ -5,7 +5,7 @@ import NIOPosix
 /// Sends raw HTTP/1.1 over a real TCP connection and reads the response head, for
 /// statuses a WebSocket client library hides (403, 404, 429, 503) and for `/health`.
 public enum RawHTTP {
-    public struct Response {
+    public struct Response: Sendable {
         public var status: Int
         public var headers: [String: String]
         public var body: String
@@ -26,13 +26,22 @@ public enum RawHTTP {
 
     /// Sends `request` as it is and reads one response.
     public static func send(port: Int, _ request: String, from source: String? = nil) async throws -> Response {
-        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(.seconds(5))
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(.seconds(10))
         if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
         let channel = try await bootstrap
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
             }
-        return try await channel.executeThenClose { inbound, outbound in
+        // A watchdog: a server that never answers fails the test instead of hanging it.
+        let response = try await withDeadline(.seconds(30), { try await Self.exchange(request, on: channel) }, onTimeout: {
+            channel.channel.close(promise: nil)
+        })
+        guard let response else { throw TestFailure("no response within 30 s to \(request.prefix(40))…") }
+        return response
+    }
+
+    private static func exchange(_ request: String, on channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws -> Response {
+        try await channel.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(string: request))
             var received = ""
             for try await chunk in inbound {

@@ -7,11 +7,20 @@ public enum RawWebSocket {
     /// Upgrades, sends one masked text frame with exactly `bytes`, and returns the code
     /// of the close frame the server answers with.
     public static func closeCodeAfterText(port: Int, path: String, bytes: [UInt8]) async throws -> Int? {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(.seconds(10))
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
             }
-        return try await channel.executeThenClose { inbound, outbound in
+        // A watchdog: a server that never closes fails the test instead of hanging it.
+        let code = try await withDeadline(.seconds(30), { try await Self.exchange(bytes, path: path, on: channel) }, onTimeout: {
+            channel.channel.close(promise: nil)
+        })
+        guard let code else { throw TestFailure("no close frame within 30 s") }
+        return code
+    }
+
+    private static func exchange(_ bytes: [UInt8], path: String, on channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws -> Int? {
+        try await channel.executeThenClose { inbound, outbound in
             let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
             let mask: [UInt8] = [1, 2, 3, 4]

@@ -35,17 +35,28 @@ public final class TestServer: Sendable {
         let server = try GroceryServer(configuration: configuration, logger: logger)
         let (stream, continuation) = AsyncStream<RunningPorts>.makeStream()
         let task = Task {
+            defer { continuation.finish() }  // a run that fails before its ports ends the wait below
             try await server.run(gracefulShutdownSignals: []) { ports in continuation.yield(ports) }
         }
-        var iterator = stream.makeAsyncIterator()
-        guard let ports = await iterator.next() else { throw TestFailure("server did not start") }
+        let started = try await withDeadline(.seconds(60), {
+            var iterator = stream.makeAsyncIterator()
+            return await iterator.next()
+        }, onTimeout: { continuation.finish() })
+        guard let ports = started ?? nil else {
+            await server.shutdown()
+            _ = try await task.value  // the reason it did not start, if it threw
+            throw TestFailure("the server did not start within 60 s")
+        }
         return TestServer(server: server, ports: ports, task: task, scheme: configuration.tls == nil ? "ws" : "wss")
     }
 
-    /// Graceful shutdown, and waits for `run` to return.
+    /// Graceful shutdown, and waits (bounded) for `run` to return.
     public func stop() async throws {
         await server.shutdown()
-        try await task.value
+        let task = self.task
+        guard try await withDeadline(.seconds(60), { try await task.value }, onTimeout: { task.cancel() }) != nil else {
+            throw TestFailure("the server did not stop within 60 s")
+        }
     }
 }
 

@@ -113,8 +113,16 @@ public final class TestSocket: Sendable {
                 }
             }
         }
-        var iterator = opened.makeAsyncIterator()
-        if await iterator.next() == nil {
+        // A watchdog: a server that accepts and never answers the upgrade fails the test.
+        let outcome = try await withDeadline(.seconds(30), {
+            var iterator = opened.makeAsyncIterator()
+            return await iterator.next() != nil
+        }, onTimeout: { openedContinuation.finish() })
+        guard let outcome else {
+            task.cancel()
+            throw TestFailure("connection to \(url) did not open within 30 s")
+        }
+        if !outcome {
             _ = try await task.value  // throws the upgrade failure
             throw TestFailure("connection to \(url) ended before it opened")
         }
@@ -138,11 +146,16 @@ public final class TestSocket: Sendable {
         return message
     }
 
-    /// Closes from the client side (1000) and returns how the server answered.
+    /// Closes from the client side (1000) and returns how the server answered; fails when
+    /// the closing handshake has not ended within 30 s.
     @discardableResult
     public func close() async throws -> WebSocketCloseFrame? {
         outbound.finish()
-        return try await task.value
+        let task = self.task
+        guard let frame = try await withDeadline(.seconds(30), { try await task.value }, onTimeout: { task.cancel() }) else {
+            throw TestFailure("the closing handshake did not end within 30 s")
+        }
+        return frame
     }
 
     /// Waits for the server to close; returns its close frame. Fails (closing from this

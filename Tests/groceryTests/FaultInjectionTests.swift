@@ -1,4 +1,5 @@
 import Foundation
+import GroceryClient  // SplitMix64
 import GroceryProtocol
 import GroceryTestSupport
 import Testing
@@ -11,6 +12,7 @@ struct FaultInjectionTests {
     @Test("20 cycles of server kill -9 and restart while two pipes send cart changes: every cart is exactly what was sent")
     func killRestartCycles() async throws {
         let folder = PipeCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let database = folder.appendingPathComponent("server.sqlite").path
         let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
         let ports = ["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", database]
@@ -26,6 +28,7 @@ struct FaultInjectionTests {
         // Each cycle every pipe sends one line; the products rotate so each line is its own cart line.
         let products = [("lime", "limes"), ("banana", "bananas"), ("avocado-hass", "hass avocados"), ("apple-gala", "gala apples")]
         var expected: [String: [String: Double]] = [:]
+        var random = SplitMix64(seed: 20)  // where in a cycle each kill falls
         for cycle in 0..<20 {
             for (index, pipe) in pipes.enumerated() {
                 let (id, words) = products[(cycle + index) % products.count]
@@ -33,7 +36,7 @@ struct FaultInjectionTests {
                 pipe.send("add \(quantity) \(words)")
                 expected[users[index], default: [:]][id, default: 0] += Double(quantity)
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 20...200)))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 20...200, using: &random)))
             server.signal(SIGKILL)
             _ = try await server.exitStatus(within: .seconds(5))
             server = try await ServeProcess.start(ports, fixedPorts: true)

@@ -31,6 +31,7 @@ struct KillPointTests {
         let lines = 24
         try #require(Self.products.count >= lines, "only \(Self.products.count) products resolve unambiguously")
         let folder = PipeCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
         let ports = ["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", folder.appendingPathComponent("server.sqlite").path]
         var server = try await Self.survivingCrashes("the server") { try await ServeProcess.start(ports, fixedPorts: true) }

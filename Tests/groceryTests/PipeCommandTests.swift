@@ -6,9 +6,7 @@ import Testing
 @Suite("grocery pipe (real processes)", .timed)
 struct PipeCommandTests {
     static func scratch() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("grocery-pipe-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        scratchFolder("pipe")
     }
 
     static func urls(_ walmart: Int, _ grocery: Int) -> [String] {
@@ -40,6 +38,7 @@ struct PipeCommandTests {
     @Test("events carry the documented fields; at EOF it drains and exits 0")
     func happyPath() async throws {
         let folder = Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let server = try await ServeProcess.start(["--db", ":memory:"])
         let pipe = try PipeProcess(Self.urls(server.walmartPort, server.groceryPort) + ["--user-id", "vic", "--queue-file", folder.appendingPathComponent("q.json").path])
         pipe.send("add 2 gallons of milk")
@@ -107,6 +106,7 @@ struct PipeCommandTests {
     @Test("server kill -9 and restart: the pipe waits with delays, reconnects and resends; the cart changes once")
     func serverRestart() async throws {
         let folder = Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let database = folder.appendingPathComponent("server.sqlite").path
         let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
         let ports = ["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", database]
@@ -138,6 +138,7 @@ struct PipeCommandTests {
     @Test("client kill -9 with queued messages; restarted, each is delivered exactly once")
     func clientCrash() async throws {
         let folder = Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let queueFile = folder.appendingPathComponent("q.json").path
         let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
         let offline = try PipeProcess(Self.urls(walmartPort, groceryPort) + ["--user-id", "xia", "--queue-file", queueFile])
@@ -165,6 +166,7 @@ struct PipeCommandTests {
     @Test("a server under SIGSTOP is found dead by the heartbeat and recovered after SIGCONT")
     func stoppedServer() async throws {
         let folder = Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let server = try await ServeProcess.start(["--db", ":memory:"])
         let pipe = try PipeProcess(
             Self.urls(server.walmartPort, server.groceryPort) + [
@@ -187,6 +189,7 @@ struct PipeCommandTests {
     @Test("exit codes: 3 when every channel gave up, 1 when undelivered at the drain timeout, 2 for usage")
     func exitCodes() async throws {
         let folder = Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let port = try await freePort()
         let gaveUp = try PipeProcess(Self.urls(port, port) + ["--max-attempts", "0", "--queue-file", folder.appendingPathComponent("a.json").path])
         #expect(try await gaveUp.exitStatus(within: .seconds(20)) == 3)

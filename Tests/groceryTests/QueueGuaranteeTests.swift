@@ -11,6 +11,7 @@ struct QueueGuaranteeTests {
     @Test("a second client of the same queue file fails at once with exit 2 and a clear message; the first is unharmed")
     func twoClientsOneFile() async throws {
         let folder = PipeCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let server = try await ServeProcess.start(["--db", ":memory:"])
         let arguments = PipeCommandTests.urls(server.walmartPort, server.groceryPort) + [
             "--user-id", "ida", "--queue-file", folder.appendingPathComponent("q.json").path,
@@ -31,6 +32,7 @@ struct QueueGuaranteeTests {
     @Test("a line over the frame limit is refused before it is queued; the lines around it are delivered")
     func oversizeLine() async throws {
         let folder = PipeCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let server = try await ServeProcess.start(["--db", ":memory:"])
         let pipe = try PipeProcess(PipeCommandTests.urls(server.walmartPort, server.groceryPort) + [
             "--user-id", "jon", "--queue-file", folder.appendingPathComponent("q.json").path,
@@ -52,6 +54,7 @@ struct QueueGuaranteeTests {
     @Test("a queue left with a message too large to send (an older client's): it is rejected visibly, the rest is delivered")
     func oversizeInQueueFile() async throws {
         let folder = PipeCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let queueFile = folder.appendingPathComponent("q.json")
         let huge = ClientMessage.nlpQuery(id: "huge", text: "add " + String(repeating: "milk ", count: 14_000)).encoded()
         let small = ClientMessage.nlpQuery(id: "small", text: "add 2 limes").encoded()
@@ -73,6 +76,7 @@ struct QueueGuaranteeTests {
     @Test("300 queries queued offline drain against a server with its default limits: paced, never closed 1008, all applied once")
     func offlineQueueDrains() async throws {
         let folder = PipeCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
         let pipe = try PipeProcess(PipeCommandTests.urls(walmartPort, groceryPort) + [
             "--user-id", "kay", "--initial-delay-ms", "100", "--max-delay-ms", "300", "--max-attempts", "200",
@@ -95,6 +99,7 @@ struct QueueGuaranteeTests {
     @Test("near the limit (walmart up, grocery down, 1,100 queries): what is accepted lands in the cart, the rest is refused at the door")
     func nearTheLimit() async throws {
         let folder = PipeCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let walmart = try await ServeProcess.start(["--db", ":memory:"])
         let groceryPort = try await freePort()
         let pipe = try PipeProcess(PipeCommandTests.urls(walmart.walmartPort, groceryPort) + [
@@ -129,6 +134,7 @@ struct QueueGuaranteeTests {
     @Test("a server silent after the upgrade: pipe gives each attempt the connect timeout and exits at EOF + drain timeout (1), or 3 when out of attempts")
     func silentServer() async throws {
         let folder = PipeCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let peer = try await HostilePeer.start(.upgradeThenSilence)
         let urls = PipeCommandTests.urls(peer.port, peer.port)
         let fast = ["--connect-timeout-ms", "300", "--initial-delay-ms", "100", "--max-delay-ms", "100"]

@@ -11,6 +11,7 @@ struct RemoteUseTests {
     /// A folder with a 0600 secret file (base64 of 32 random bytes, as the README says).
     static func secretFolder() throws -> (folder: URL, secret: String) {
         let folder = PipeCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let secret = folder.appendingPathComponent("grocery.secret").path
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
         try (Data(bytes).base64EncodedString() + "\n").write(toFile: secret, atomically: true, encoding: .utf8)
@@ -54,6 +55,7 @@ struct RemoteUseTests {
     @Test("TLS + token: the pipe with GROCERY_TOKEN and --ca-file changes its user's cart; without the token it fails with 4401 and exit 3")
     func endToEnd() async throws {
         let (folder, secret) = try Self.secretFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let certificate = try TestCertificate()
         defer { certificate.remove() }
         let server = try await ServeProcess.start([

@@ -78,9 +78,7 @@ final class TmuxSession: Sendable {
 struct TUIEndToEndTests {
     /// A fresh folder for a run's database, queue and log.
     static func scratch() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grocery-tui-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
+        scratchFolder("tui")
     }
 
     /// `grocery serve`'s arguments on these ports, with its database in `folder`.
@@ -100,6 +98,7 @@ struct TUIEndToEndTests {
     @Test("type a query, see result and cart; server dies: countdown falls; restart + Ctrl-R: connected; resize; quit with exit 0")
     func session() async throws {
         let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
         let serverArguments = Self.serveArguments(walmartPort, groceryPort, folder)
         var server = try await ServeProcess.start(serverArguments, fixedPorts: true)
@@ -156,6 +155,7 @@ struct TUIEndToEndTests {
     @Test("keyboard shopping with the grocery channel down: Tab ↓ Enter swaps the product, + adds one, markers show; back up: applied once; Delete removes the line")
     func keyboardShopping() async throws {
         let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
         let server = try await ServeProcess.start(Self.serveArguments(walmartPort, groceryPort, folder), fixedPorts: true)
         let relay = try await TCPRelay.start(to: groceryPort)  // the grocery channel goes through it
