@@ -117,3 +117,111 @@ struct ScrollTests {
         #expect(model.input.text.isEmpty)
     }
 }
+
+/// The text of a screen row.
+private func rowText(_ row: [Cell]) -> String {
+    row.map(\.text).joined()
+}
+
+/// The cells of the first row of `screen` that shows `words`.
+private func rowShowing(_ screen: Screen, showing words: String) -> [Cell]? {
+    screen.rows.first { rowText($0).contains(words) }
+}
+
+@Suite("update → view: a change the full queue refuses")
+struct QueueFullTests {
+    /// `QueueError.full`'s words, as the shopper reads them.
+    static let words = "the outbound queue is full (1000 places); wait for the connection to come back"
+
+    @Test("a line the full queue refuses: a yellow log line says the queue is full, on screen")
+    func refusedLine() throws {
+        var model = sampleModel()
+        model.walmart = .waiting(attempt: 2, retryAt: .seconds(9), lastError: .cannotConnect(detail: "connection refused"))
+        for character in "add eggs" { _ = update(&model, .key(.character(character)), now: .seconds(6)) }
+        #expect(update(&model, .key(.enter), now: .seconds(6)) == [.submit("add eggs")])
+        // What TUI.run's worker posts when `submit`/`send` throws: `.notice("\(error)")`.
+        #expect(update(&model, .notice("\(QueueError.full(capacity: 1000))"), now: .seconds(7)) == [])
+        #expect(model.log.last == Model.LogLine(at: .seconds(7), text: Self.words, tone: .yellow))
+        let wide = view(model, now: .seconds(7), size: Size(columns: 120, rows: 30))
+        let cells = try #require(rowShowing(wide, showing: "00:07 " + Self.words))
+        #expect(cells.contains { $0.style.color == .yellow })
+        // At 80 columns the end of the line is cut off, but the refusal is readable.
+        let usual = view(model, now: .seconds(7), size: Size(columns: 80, rows: 24))
+        #expect(usual.text.contains("00:07 the outbound queue is full (1000 places)"))
+    }
+
+    @Test("a queue error the client core reports as an event shows its code and words in red")
+    func queueErrorEvent() throws {
+        var model = sampleModel()
+        let full = QueueError.full(capacity: 1000)
+        #expect(update(&model, .client(.error(code: full.code, message: full.description)), now: .seconds(7)) == [])
+        #expect(model.log.last == Model.LogLine(at: .seconds(7), text: "queue_full: " + Self.words, tone: .red))
+        let screen = view(model, now: .seconds(7), size: Size(columns: 120, rows: 30))
+        let cells = try #require(rowShowing(screen, showing: "00:07 queue_full: the outbound queue is full"))
+        #expect(cells.contains { $0.style.color == .red })
+    }
+}
+
+@Suite("update → view: the embedded server (F8)")
+struct EmbeddedServerTests {
+    let size = Size(columns: 80, rows: 24)
+
+    @Test("started: the title names its ports and a green log line says it runs")
+    func started() throws {
+        var model = sampleModel()
+        model.embedded = .stopped
+        #expect(update(&model, .key(.function(8)), now: .seconds(5)) == [.toggleEmbeddedServer])
+        #expect(update(&model, .embeddedServer(Msg.RunningState(walmart: 3001, grocery: 3002)), now: .seconds(6)) == [])
+        #expect(model.embedded == .running(walmart: 3001, grocery: 3002))
+        let screen = view(model, now: .seconds(6), size: size)
+        let title = rowText(screen.rows[0])
+        #expect(title.contains("embedded server on 3001/3002"))
+        #expect(!title.contains("stopped"))
+        let cells = try #require(rowShowing(screen, showing: "00:06 embedded server running on 3001/3002"))
+        #expect(cells.contains { $0.style.color == .green })
+    }
+
+    @Test("stopped: the title and a yellow log line say so, and that F8 starts it again")
+    func stopped() throws {
+        var model = sampleModel()
+        model.embedded = .running(walmart: 3001, grocery: 3002)
+        #expect(update(&model, .key(.function(8)), now: .seconds(5)) == [.toggleEmbeddedServer])
+        #expect(update(&model, .embeddedServer(nil), now: .seconds(9)) == [])
+        #expect(model.embedded == .stopped)
+        let screen = view(model, now: .seconds(9), size: size)
+        let title = rowText(screen.rows[0])
+        #expect(title.contains("embedded server stopped (F8 starts it)"))
+        #expect(!title.contains("3001/3002"))
+        let cells = try #require(rowShowing(screen, showing: "00:09 embedded server stopped (F8 starts it)"))
+        #expect(cells.contains { $0.style.color == .yellow })
+    }
+
+    @Test("failing to start: a yellow log line says why, and the title still says it is stopped")
+    func failedToStart() throws {
+        var model = sampleModel()
+        model.embedded = .stopped
+        #expect(update(&model, .key(.function(8)), now: .seconds(5)) == [.toggleEmbeddedServer])
+        // What TUI.run's worker posts when `EmbeddedServerControl.start()` throws.
+        let words = "the embedded server could not start: Address already in use (errno: 98)"
+        #expect(update(&model, .notice(words), now: .seconds(7)) == [])
+        #expect(model.embedded == .stopped)
+        #expect(model.log.last == Model.LogLine(at: .seconds(7), text: words, tone: .yellow))
+        let screen = view(model, now: .seconds(7), size: size)
+        #expect(rowText(screen.rows[0]).contains("embedded server stopped (F8 starts it)"))
+        let cells = try #require(rowShowing(screen, showing: "00:07 " + words))
+        #expect(cells.contains { $0.style.color == .yellow })
+    }
+
+    @Test("F8 with an external server: the log says there is none; the title keeps the server's address")
+    func externalServer() {
+        var model = sampleModel()
+        #expect(update(&model, .key(.function(8)), now: .seconds(5)) == [.toggleEmbeddedServer])
+        // What TUI.run's worker posts when the session has no embedded server.
+        _ = update(&model, .notice("no embedded server: this session uses an external one"), now: .seconds(5))
+        #expect(model.embedded == nil)
+        let screen = view(model, now: .seconds(5), size: size)
+        #expect(rowText(screen.rows[0]).contains("server 127.0.0.1:3001"))
+        #expect(!rowText(screen.rows[0]).contains("embedded"))
+        #expect(rowShowing(screen, showing: "00:05 no embedded server: this session uses an external one") != nil)
+    }
+}

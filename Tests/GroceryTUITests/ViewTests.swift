@@ -96,6 +96,19 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
     }
 }
 
+/// A terminal size at the edge of the minimum, and whether it is too small.
+struct MinimumSizeCase: Sendable, CustomTestStringConvertible {
+    var size: Size
+    var tooSmall: Bool
+    var testDescription: String { "\(size.columns)×\(size.rows)" }
+
+    static let all = [
+        MinimumSizeCase(size: Size(columns: 59, rows: 16), tooSmall: true),
+        MinimumSizeCase(size: Size(columns: 60, rows: 15), tooSmall: true),
+        MinimumSizeCase(size: Size(columns: 60, rows: 16), tooSmall: false),
+    ]
+}
+
 /// The text, then each row's styles as letters (`.` plain) with a legend: the golden
 /// files show colour, bold, dim and reverse video, not only the characters.
 func styled(_ screen: Screen) -> String {
@@ -181,6 +194,25 @@ struct ViewTests {
         let screen = view(sampleModel(), now: .zero, size: Size(columns: 50, rows: 10))
         try Golden.check(screen.text, "tiny.txt", in: goldenFolder)
         #expect(view(sampleModel(), now: .zero, size: Size(columns: 0, rows: 0)).text == "\n")
+    }
+
+    @Test("60×16 is the smallest full screen: one column or one row fewer only says the terminal is too small", arguments: MinimumSizeCase.all)
+    func minimumSize(_ example: MinimumSizeCase) {
+        let (columns, rows) = (example.size.columns, example.size.rows)
+        let screen = view(sampleModel(), now: .seconds(5), size: example.size)
+        let lines = screen.rows.map { $0.map(\.text).joined() }
+        if example.tooSmall {
+            #expect(lines[rows / 2].hasPrefix("terminal too small: \(columns)×\(rows), need 60×16"))
+            #expect(!screen.text.contains("grocery · alice"))
+            #expect(screen.cursor?.row == nil)
+        } else {
+            #expect(!screen.text.contains("too small"))
+            #expect(lines[0].hasPrefix(" grocery · alice · session 1A2B3C4D"))
+            #expect(lines[1].contains("walmart") && lines[2].contains("grocery"))
+            #expect(lines[rows - 2].hasPrefix("> "))  // the input line
+            #expect(screen.cursor?.row == rows - 2)
+            #expect(lines[rows - 1].hasPrefix(" Enter send"))  // the key hints
+        }
     }
 
     @Test("monochrome: no colour anywhere, and the states still read in words and symbols")

@@ -38,7 +38,7 @@ struct FaultInjectionTests {
             }
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...200, using: &random)))
             server.signal(SIGKILL)
-            _ = try await server.exitStatus(within: .seconds(5))
+            _ = try await server.exitStatus(within: .seconds(15))
             server = try await ServeProcess.start(ports, fixedPorts: true)
         }
         for pipe in pipes { pipe.endInput() }
@@ -49,6 +49,6 @@ struct FaultInjectionTests {
             #expect(actual == expected[user], "cart of \(user)")
         }
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 }

@@ -55,12 +55,12 @@ struct KillPointTests {
             if killServer {
                 try await Task.sleep(for: serverAfter)  // a kill point, not a wait for a condition
                 server.signal(SIGKILL)
-                _ = try await server.exitStatus(within: .seconds(5))
+                _ = try await server.exitStatus(within: .seconds(15))
                 server = try await Self.survivingCrashes("the server") { try await ServeProcess.start(ports, fixedPorts: true) }
             }
             try await Task.sleep(for: killAfter)
             first.kill(SIGKILL)
-            #expect(try await first.exitStatus(within: .seconds(5)) != nil)
+            #expect(try await first.exitStatus(within: .seconds(15)) != nil)
             let accepted = Self.acceptedLines(first.events)
             #expect(accepted <= lines)
 
@@ -97,7 +97,7 @@ struct KillPointTests {
             #expect(applied == applied.sorted { $0 && !$1 }, "round \(round): unreported lines applied out of order \(applied)")
         }
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 
     /// Starts a process again when it dies of a signal at start, before it did anything (the

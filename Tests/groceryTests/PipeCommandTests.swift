@@ -54,7 +54,7 @@ struct PipeCommandTests {
         let cart = try #require(events.last { $0.event == "cart" })
         #expect(cart["version"] as? Int == 1 && cart["total"] as? Double == 6.96 && cart["items"] is [Any])
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 
     @Test("a result with an error or an unknown intent never changes the cart; the one real request does, once")
@@ -118,7 +118,7 @@ struct PipeCommandTests {
                                                    "--queue-file", folder.appendingPathComponent("q.json").path])
         try await pipe.waitFor("connected") { $0["state"] as? String == "connected" && $0["channel"] as? String == "grocery" }
         first.signal(SIGKILL)
-        _ = try await first.exitStatus(within: .seconds(5))
+        _ = try await first.exitStatus(within: .seconds(15))
         let waiting = try await pipe.waitFor("waiting") { $0["state"] as? String == "waiting" }
         #expect(waiting["delayMs"] is Int && waiting["reason"] is String && waiting["attempt"] as? Int == 1)
         pipe.send("add 4 limes")  // queued while the server is down
@@ -132,7 +132,7 @@ struct PipeCommandTests {
         let cart = try await Self.cart(of: "wes", port: second.groceryPort)
         #expect(cart.items.map(\.quantity) == [4])
         second.signal(SIGTERM)
-        _ = try await second.exitStatus(within: .seconds(5))
+        _ = try await second.exitStatus(within: .seconds(15))
     }
 
     @Test("client kill -9 with queued messages; restarted, each is delivered exactly once")
@@ -145,7 +145,7 @@ struct PipeCommandTests {
         for text in ["add 2 avocados", "add a dozen eggs", "add 3 lemons"] { offline.send(text) }
         try await offline.waitFor("third queued") { $0.event == "queued" && $0["depth"] as? Int == 3 }
         offline.kill(SIGKILL)
-        _ = try await offline.exitStatus(within: .seconds(5))
+        _ = try await offline.exitStatus(within: .seconds(15))
 
         let server = try await ServeProcess.start(["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", ":memory:"], fixedPorts: true)
         let restarted = try PipeProcess(Self.urls(walmartPort, groceryPort) + ["--user-id", "xia", "--queue-file", queueFile])
@@ -160,7 +160,7 @@ struct PipeCommandTests {
         #expect(!again.events.contains { $0.event == "delivered" })
         #expect(try await Self.cart(of: "xia", port: groceryPort).items.count == 3)
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 
     @Test("a server under SIGSTOP is found dead by the heartbeat and recovered after SIGCONT")
@@ -170,12 +170,14 @@ struct PipeCommandTests {
         let server = try await ServeProcess.start(["--db", ":memory:"])
         let pipe = try PipeProcess(
             Self.urls(server.walmartPort, server.groceryPort) + [
-                "--user-id", "yan", "--heartbeat-ms", "300", "--heartbeat-timeout-ms", "300", "--connect-timeout-ms", "500",
-                "--initial-delay-ms", "100", "--queue-file", folder.appendingPathComponent("q.json").path,
+                // Deadlines a loaded machine cannot miss while the server runs; only the stop can.
+                "--user-id", "yan", "--heartbeat-ms", "1000", "--heartbeat-timeout-ms", "2000", "--connect-timeout-ms", "5000",
+                "--initial-delay-ms", "100", "--max-attempts", "1000", "--queue-file", folder.appendingPathComponent("q.json").path,
             ])
         try await pipe.waitFor("connected") { $0["state"] as? String == "connected" && $0["channel"] as? String == "walmart" }
+        let stopped = pipe.events.count
         server.signal(SIGSTOP)
-        let dead = try await pipe.waitFor("heartbeat failure") { ($0["reason"] as? String)?.contains("heartbeat") == true }
+        let dead = try await pipe.waitFor("heartbeat failure", after: stopped) { ($0["reason"] as? String)?.contains("heartbeat") == true }
         #expect(dead["state"] as? String == "waiting")
         server.signal(SIGCONT)
         let count = pipe.events.filter { $0["state"] as? String == "connected" }.count
@@ -183,7 +185,7 @@ struct PipeCommandTests {
         pipe.endInput()
         #expect(try await pipe.exitStatus(within: .seconds(20)) == 0)
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 
     @Test("exit codes: 3 when every channel gave up, 1 when undelivered at the drain timeout, 2 for usage")

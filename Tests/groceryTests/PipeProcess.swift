@@ -67,12 +67,15 @@ final class PipeProcess: Sendable {
 
     var standardError: String { output.errors.withLock { $0 } }
 
-    /// Waits (real time, bounded) until an event satisfies `matches`.
+    /// Waits (real time, bounded) until an event satisfies `matches`; with `after`, only
+    /// events after the first `after` count (what happened since a moment of the test).
     @discardableResult
-    func waitFor(_ description: String, timeout: Duration = .seconds(20), _ matches: ([String: Any]) -> Bool) async throws -> [String: Any] {
+    func waitFor(
+        _ description: String, after: Int = 0, timeout: Duration = .seconds(30), _ matches: ([String: Any]) -> Bool
+    ) async throws -> [String: Any] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let event = events.first(where: matches) { return event }
+            if let event = events.dropFirst(after).first(where: matches) { return event }
             if !process.isRunning, process.terminationReason == .uncaughtSignal {
                 throw DiedOfSignal(signal: process.terminationStatus, report: standardError)
             }

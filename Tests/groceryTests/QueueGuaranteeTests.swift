@@ -26,7 +26,7 @@ struct QueueGuaranteeTests {
         #expect(try await first.exitStatus(within: .seconds(20)) == 0)
         #expect(try await PipeCommandTests.cart(of: "ida", port: server.groceryPort).items.map(\.quantity) == [3])
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 
     @Test("a line over the frame limit is refused before it is queued; the lines around it are delivered")
@@ -48,7 +48,7 @@ struct QueueGuaranteeTests {
         let cart = try await PipeCommandTests.cart(of: "jon", port: server.groceryPort)
         #expect(Dictionary(uniqueKeysWithValues: cart.items.map { ($0.productId, $0.quantity) }) == ["lime": 2, "lemon": 1])
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 
     @Test("a queue left with a message too large to send (an older client's): it is rejected visibly, the rest is delivered")
@@ -70,7 +70,7 @@ struct QueueGuaranteeTests {
         #expect((kept?["rejected"] as? [[String: Any]])?.count == 1)
         #expect((kept?["pending"] as? [Any])?.isEmpty == true)
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 
     @Test("300 queries queued offline drain against a server with its default limits: paced, never closed 1008, all applied once")
@@ -93,7 +93,7 @@ struct QueueGuaranteeTests {
         #expect(!pipe.events.contains { $0.event == "rejected" })
         #expect(try await PipeCommandTests.cart(of: "kay", port: groceryPort).items.map(\.quantity) == [300])
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 
     @Test("near the limit (walmart up, grocery down, 1,100 queries): what is accepted lands in the cart, the rest is refused at the door")
@@ -127,7 +127,7 @@ struct QueueGuaranteeTests {
         #expect(try await PipeCommandTests.cart(of: "lou", port: groceryPort).items.map(\.quantity) == [Double(accepted)])
         for server in [walmart, grocery] {
             server.signal(SIGTERM)
-            _ = try await server.exitStatus(within: .seconds(5))
+            _ = try await server.exitStatus(within: .seconds(15))
         }
     }
 

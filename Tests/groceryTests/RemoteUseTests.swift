@@ -11,7 +11,6 @@ struct RemoteUseTests {
     /// A folder with a 0600 secret file (base64 of 32 random bytes, as the README says).
     static func secretFolder() throws -> (folder: URL, secret: String) {
         let folder = PipeCommandTests.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
         let secret = folder.appendingPathComponent("grocery.secret").path
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
         try (Data(bytes).base64EncodedString() + "\n").write(toFile: secret, atomically: true, encoding: .utf8)
@@ -21,7 +20,8 @@ struct RemoteUseTests {
 
     @Test("grocery token prints only the token, for the user and time asked; bad input is a usage error")
     func token() async throws {
-        let (_, secret) = try Self.secretFolder()
+        let (folder, secret) = try Self.secretFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let outcome = try await GroceryProcess.run(["token", "--user", "kim", "--ttl", "2h", "--secret-file", secret])
         #expect(outcome.status == 0)
         let token = outcome.stdout.trimmingCharacters(in: .newlines)

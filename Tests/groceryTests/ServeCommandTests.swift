@@ -29,7 +29,7 @@ struct ServeCommandTests {
             #expect((2000...3000).contains(retryAfterMs))
             #expect(try await socket.closed()?.closeCode == .goingAway)
         }
-        #expect(try await server.exitStatus(within: .seconds(5)) == 0)
+        #expect(try await server.exitStatus(within: .seconds(15)) == 0)
         let log = server.standardError
         #expect(log.components(separatedBy: "connection opened").count - 1 == 2)
         #expect(log.components(separatedBy: "connection closed").count - 1 == 2)
@@ -51,7 +51,7 @@ struct ServeCommandTests {
         before.send(.cart(add))
         #expect(try await before.nextMessage() == .ack(id: "crash-1"))
         first.signal(SIGKILL)
-        #expect(try await first.exitStatus(within: .seconds(5)) == 128 + SIGKILL)
+        #expect(try await first.exitStatus(within: .seconds(15)) == 128 + SIGKILL)
 
         let second = try await ServeProcess.start(["--db", database])
         let after = try await TestSocket.connect(second.groceryURL)
@@ -66,7 +66,7 @@ struct ServeCommandTests {
         #expect(same.version == kept.version)
         try await after.close()
         second.signal(SIGTERM)
-        #expect(try await second.exitStatus(within: .seconds(5)) == 0)
+        #expect(try await second.exitStatus(within: .seconds(15)) == 0)
     }
 
     @Test("a port already taken is a clear error, not a crash")
@@ -76,7 +76,7 @@ struct ServeCommandTests {
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("grocery serve:"))
         holder.signal(SIGTERM)
-        _ = try await holder.exitStatus(within: .seconds(5))
+        _ = try await holder.exitStatus(within: .seconds(15))
     }
 
     @Test("bad option values are usage errors (exit 2)")
@@ -106,6 +106,6 @@ struct BenchCommandTests {
             for key in keys { #expect(object[key] is NSNumber, "\(arguments[1]) \(key)") }
         }
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 }

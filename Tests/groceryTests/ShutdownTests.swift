@@ -58,10 +58,10 @@ struct ShutdownTests {
         try await Task.sleep(for: .milliseconds(300))  // let the pings flow: the server is busy when the signal comes
         let signalled = ContinuousClock.now
         server.signal(SIGTERM)
-        let status = try await server.exitStatus(within: .seconds(10))
+        let status = try await server.exitStatus(within: .seconds(15))
         talking.cancel()
         #expect(status == 0, "\(server.standardError.suffix(800))")
-        #expect(ContinuousClock.now - signalled < .seconds(3) + .milliseconds(1500))  // the grace, and a margin for a loaded machine
+        #expect(ContinuousClock.now - signalled < .seconds(3) + .seconds(5))  // the grace, and a margin for a loaded machine (without the grace it never exits)
         withExtendedLifetime((idle, half, helloless)) {}
     }
 
@@ -102,7 +102,7 @@ struct ShutdownTests {
         server.signal(SIGTERM)
         let status = try await server.exitStatus(within: .seconds(15))
         #expect(status == 0, "\(server.standardError.suffix(800))")
-        #expect(ContinuousClock.now - signalled < .seconds(3) + .milliseconds(1500))
+        #expect(ContinuousClock.now - signalled < .seconds(3) + .seconds(5))
         for flooder in flooders { await flooder.close() }
     }
 
@@ -117,7 +117,7 @@ struct ShutdownTests {
         let partial = try RawConnection(port: server.groceryPort, sending: "\u{16}\u{03}\u{01}")  // the start of a ClientHello
         try await Task.sleep(for: .milliseconds(200))
         server.signal(SIGTERM)
-        #expect(try await server.exitStatus(within: .seconds(10)) == 0, "\(server.standardError.suffix(800))")
+        #expect(try await server.exitStatus(within: .seconds(15)) == 0, "\(server.standardError.suffix(800))")
         withExtendedLifetime((pending, partial)) {}
     }
 }

@@ -114,7 +114,7 @@ struct TUIEndToEndTests {
         #expect(withCart.contains("\"add 3 bananas\" → add"))
 
         server.signal(SIGKILL)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
         func remaining(_ screen: String) -> (seconds: Double, attempt: String)? {
             guard let range = screen.range(of: #"reconnecting in [0-9.]+ s \(attempt [0-9]+"#, options: .regularExpression) else { return nil }
             let parts = screen[range].split(separator: " ")
@@ -149,7 +149,7 @@ struct TUIEndToEndTests {
         try await tmux.keys("C-c")
         try await tmux.waitFor("the shell back with exit 0") { $0.contains("EXIT=0") }
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 
     @Test("keyboard shopping with the grocery channel down: Tab ↓ Enter swaps the product, + adds one, markers show; back up: applied once; Delete removes the line")
@@ -209,7 +209,7 @@ struct TUIEndToEndTests {
         try await tmux.waitFor("the shell back with exit 0") { $0.contains("EXIT=0") }
         await relay.stop()
         server.signal(SIGTERM)
-        _ = try await server.exitStatus(within: .seconds(5))
+        _ = try await server.exitStatus(within: .seconds(15))
     }
 
     @Test("an unknown TERM is a clear error with exit code 2")

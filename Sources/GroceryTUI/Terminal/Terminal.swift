@@ -23,7 +23,7 @@ public enum TerminalError: Error, CustomStringConvertible {
 final class Terminal {
     private let screenPointer: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
-    /// Whether colours are used (the terminal has them and NO_COLOR is not set).
+    /// Whether colours are used (see ``usesColor(environment:terminalHasColors:)``).
     let colors: Bool
     private var drawn: Screen?
     private var ended = false
@@ -44,8 +44,7 @@ final class Terminal {
         nonl()
         keypad(window, true)
         nodelay(window, true)
-        let wantsColor = (environment["NO_COLOR"] ?? "").isEmpty
-        if wantsColor, has_colors() {
+        if Terminal.usesColor(environment: environment, terminalHasColors: has_colors()) {
             start_color()
             use_default_colors()
             init_pair(1, Int16(COLOR_GREEN), -1)
@@ -56,6 +55,12 @@ final class Terminal {
         } else {
             colors = false
         }
+    }
+
+    /// Whether to draw in colour: the terminal has colours and `NO_COLOR` is unset or
+    /// empty (no-color.org: only a non-empty value turns colour off).
+    static func usesColor(environment: [String: String], terminalHasColors: Bool) -> Bool {
+        (environment["NO_COLOR"] ?? "").isEmpty && terminalHasColors
     }
 
     /// Asks the tty for its size and tells curses (after a SIGWINCH).
