@@ -25,7 +25,9 @@ struct ChannelStateTests {
         var waits: [Int] = []
         for attempt in 1...10 {
             let state = try await harness.state { if case .waiting(attempt, _, _) = $0 { true } else { false } }
-            guard case .waiting(_, let retryAt, let error) = state else { return }
+            guard case .waiting(_, let retryAt, let error) = state else {
+                throw HarnessFailure("attempt \(attempt): expected waiting, got \(state); seen \(harness.states)")
+            }
             waits.append((retryAt - harness.clientClock.now).wholeMilliseconds)
             #expect(error == .cannotConnect(detail: "connection refused"))
             await harness.clock.advance(by: retryAt - harness.clientClock.now)
@@ -70,14 +72,20 @@ struct ChannelStateTests {
         await harness.finish()
     }
 
-    @Test("retry while connecting or connected opens no second socket")
+    @Test("retry while connecting (accepted, no welcome yet) or connected opens no second socket and changes nothing")
     func retryIsNoOpWhileUp() async throws {
         let harness = Harness()
+        harness.transport.script([.acceptSilently])
         await harness.channel.start()
-        _ = try await harness.state { $0.isConnected }
+        try await harness.until("hello on the first socket") { harness.transport.last?.heardHello == true }
+        let socket = try #require(harness.transport.last)
+        for _ in 0..<5 { await harness.channel.retryNow() }  // Ctrl-R while it waits for the welcome
+        #expect(await harness.channel.state == .connecting(attempt: 0))
+        socket.welcome()
+        _ = try await harness.state { $0.isConnected }  // only a socket the machine still owns can get it there
         for _ in 0..<5 { await harness.channel.retryNow() }
-        #expect(harness.transport.attempts == 1)
-        #expect(harness.transport.maxOpen == 1)
+        #expect(await harness.channel.state == .connected(since: .zero, rtt: nil))
+        try await expectOnly(socket, on: harness, attempts: 1)
         await harness.finish()
     }
 
@@ -94,22 +102,46 @@ struct ChannelStateTests {
         #expect(harness.transport.hanging == 0)
     }
 
-    @Test("manual retry from waiting and from failed never leaves two sockets open")
+    @Test("manual retry from failed and from waiting: the next socket opens only once the dropped one is gone, Ctrl-R before the welcome opens none, one socket open after each")
     func retryKeepsOneSocket() async throws {
         let harness = Harness()
+        harness.transport.holdCloses()  // a socket the channel drops stays open until the test lets it go
+        harness.transport.script([.rejectHello, .acceptSilently], then: .accept)
         await harness.channel.start()
-        _ = try await harness.state { $0.isConnected }
-        harness.transport.last?.drop(code: 1011)
-        _ = try await harness.state { if case .waiting = $0 { true } else { false } }
-        await harness.channel.retryNow()
-        _ = try await harness.state { $0.isConnected }
-        harness.transport.last?.drop(code: 4401)
+
+        // From failed, while the refused socket is still closing.
         _ = try await harness.state { if case .failed = $0 { true } else { false } }
+        let refused = try #require(harness.transport.last)
         await harness.channel.retryNow()
-        _ = try await harness.state { $0.isConnected }
-        #expect(harness.transport.attempts == 3)
-        #expect(harness.transport.maxOpen == 1)
+        #expect(await harness.channel.state == .connecting(attempt: 0))
+        #expect(await harness.channel.liveHelpers == 2)  // the closing socket and the connect timeout: no second socket asked for
         #expect(harness.transport.openCount == 1)
+        #expect(harness.transport.maxOpen == 1)
+        #expect(harness.transport.attempts == 1)
+        refused.letGo()
+        try await harness.until("hello on the second socket") { harness.transport.attempts == 2 && harness.transport.last?.heardHello == true }
+        let silent = try #require(harness.transport.last)
+        for _ in 0..<5 { await harness.channel.retryNow() }  // Ctrl-R while it waits for the welcome
+        #expect(await harness.channel.state == .connecting(attempt: 0))
+        silent.welcome()
+        _ = try await harness.state { $0.isConnected }
+        try await expectOnly(silent, on: harness, attempts: 2)
+
+        // From waiting, while the socket dropped for silence is still closing.
+        silent.goSilent()
+        try await harness.advance(until: {
+            if case .waiting = await harness.channel.state { return true } else { return false }
+        })
+        await harness.channel.retryNow()
+        #expect(await harness.channel.state == .connecting(attempt: 0))
+        #expect(await harness.channel.liveHelpers == 2)  // as above
+        #expect(harness.transport.openCount == 1)
+        #expect(harness.transport.maxOpen == 1)
+        #expect(harness.transport.attempts == 2)
+        silent.letGo()
+        _ = try await harness.state { $0.isConnected }
+        let third = try #require(harness.transport.last)
+        try await expectOnly(third, on: harness, attempts: 3)
         await harness.finish()
     }
 
@@ -146,7 +178,7 @@ struct ChannelStateTests {
         harness.transport.last?.push(.reconnect(retryAfterMs: 4500))
         harness.transport.last?.drop(code: 1001, reason: "shutdown")
         let again = try await harness.state { if case .waiting = $0 { true } else { false } }
-        guard case .waiting(_, let later, _) = again else { return }
+        guard case .waiting(_, let later, _) = again else { throw HarnessFailure("expected waiting after the drop, got \(again)") }
         #expect(later - harness.clientClock.now == .milliseconds(4500))
         await harness.finish()
     }
@@ -172,19 +204,20 @@ struct ChannelStateTests {
         await harness.finish()
     }
 
-    @Test("connect timeout: a listener that never answers is abandoned after 10 s of clock time")
+    @Test("connect timeout: a listener that never answers is abandoned 10 s of clock time after start, not 1 ms before")
     func connectTimeout() async throws {
         let harness = Harness()
         harness.transport.script([.hang], then: .accept)
-        await harness.channel.start()
-        try await harness.advance(until: { harness.transport.hanging == 1 })
-        await harness.clock.advance(by: .milliseconds(9_999))
+        await harness.channel.start()  // at test time zero: the timer is armed for 10 s
+        try await harness.until("the connect hangs") { harness.transport.hanging == 1 }
+        let elapsed = harness.clientClock.now  // zero: waiting for the hang moved no time
+        await harness.clock.advance(by: .milliseconds(9_999) - elapsed)
+        await harness.settle()
         #expect(await harness.channel.state == .connecting(attempt: 0))
         await harness.clock.advance(by: .milliseconds(1))
-        let state = try await harness.state { if case .waiting = $0 { true } else { false } }
-        guard case .waiting(1, _, let error) = state else { throw HarnessFailure("\(state)") }
-        #expect(error == .connectTimeout(.seconds(10)))
-        #expect(harness.transport.hanging == 0)
+        try await harness.until("waiting after the timeout") { await harness.channel.state.name == "waiting" }
+        #expect(await harness.channel.state == .waiting(attempt: 1, retryAt: .seconds(11), lastError: .connectTimeout(.seconds(10))))  // fired at 10 s exactly
+        try await harness.until("the hanging connect abandoned") { harness.transport.hanging == 0 }
         await harness.finish()
     }
 
@@ -196,6 +229,36 @@ struct ChannelStateTests {
         let state = try await harness.state { if case .failed = $0 { true } else { false } }
         #expect(state == .failed(reason: .helloRefused(code: "invalid_field", message: "bad user"), attempts: 0))
         try await harness.advance(until: { harness.transport.openCount == 0 }, step: .milliseconds(1))  // dropped right behind the state
+        await harness.finish()
+    }
+
+    @Test("heartbeat defaults: a ping every 30 s, dead after 10 s without a frame")
+    func heartbeatDefaults() {
+        let options = ChannelOptions()
+        #expect(options.heartbeatInterval == .seconds(30))
+        #expect(options.heartbeatTimeout == .seconds(10))
+    }
+
+    @Test("with the defaults: the first ping goes at 30 s, not 1 ms before; a silent peer is dropped 10 s after it, not 1 ms before")
+    func heartbeatToTheMillisecond() async throws {
+        let harness = Harness()  // ChannelOptions() but for jitter
+        await harness.channel.start()
+        _ = try await harness.state { $0.isConnected }  // at test time zero
+        let peer = try #require(harness.transport.last)
+        peer.goSilent()  // it takes pings and never answers
+        await harness.clock.advance(by: .milliseconds(29_999))
+        await harness.settle()
+        #expect(peer.pings.isEmpty)
+        await harness.clock.advance(by: .milliseconds(1))
+        try await harness.until("the first ping") { peer.pings.count == 1 }
+        #expect(peer.pings == [30_000])  // stamped 30 s exactly
+        await harness.clock.advance(by: .milliseconds(9_999))
+        await harness.settle()
+        #expect(await harness.channel.state == .connected(since: .zero, rtt: nil))
+        await harness.clock.advance(by: .milliseconds(1))
+        try await harness.until("waiting after the silence") { await harness.channel.state.name == "waiting" }
+        #expect(await harness.channel.state == .waiting(attempt: 1, retryAt: .seconds(41), lastError: .heartbeatTimeout(.seconds(10))))  // ended at 40 s exactly
+        try await harness.until("the silent socket dropped") { harness.transport.openCount == 0 }
         await harness.finish()
     }
 
@@ -258,5 +321,20 @@ struct ChannelStateTests {
         await harness.finish()
         #expect(harness.transport.openCount == 0)
         #expect(await harness.channel.liveHelpers == 0)
+    }
+
+    /// After a (re)connect: the channel sends on `connection` (not on a socket opened behind
+    /// it), exactly one socket is open and never were two, and the transport was asked
+    /// `attempts` times in all. A hidden extra socket cannot hide: the channel only reaches
+    /// `connected` through a socket it still owns, and sends only on that one.
+    private func expectOnly(
+        _ connection: FakeConnection, on harness: Harness, attempts: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let marker = "marker \(attempts)"
+        try await harness.channel.send(marker)
+        #expect(connection.sent.last == marker, "sent on another socket", sourceLocation: sourceLocation)
+        #expect(harness.transport.openCount == 1, sourceLocation: sourceLocation)
+        #expect(harness.transport.maxOpen == 1, sourceLocation: sourceLocation)
+        #expect(harness.transport.attempts == attempts, sourceLocation: sourceLocation)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GroceryProtocol
 import GroceryTestSupport
 import Testing
 
@@ -96,12 +97,36 @@ struct TRPCTests {
             socket.send(#"{"id":10,"method":"subscription.stop"}"#)
             #expect(((try await nextJSON(socket))["result"] as? [String: Any])?["type"] as? String == "stopped")
             socket.send(trpc(12, "mutation", "cart.clear", [:]))
-            let cleared = try await nextJSON(socket)
-            #expect(cleared["id"] as? Int == 12)  // and no data for the stopped subscription
             socket.send(trpc(13, "query", "cart.get"))
-            #expect((((try await nextJSON(socket))["result"] as? [String: Any])?["data"] as? [String: Any])?["items"] as? [Any] != nil)
+            // Everything up to the answer to 13: the clear's and the get's, and nothing for
+            // the stopped subscription (its push would come before the get's answer).
+            var afterStop: [[String: Any]] = []
+            while afterStop.last?["id"] as? Int != 13 { afterStop.append(try await nextJSON(socket)) }
+            #expect(afterStop.map { $0["id"] as? Int } == [12, 13], "\(afterStop)")
+            let emptied = ((afterStop.last?["result"] as? [String: Any])?["data"] as? [String: Any])?["items"] as? [Any]
+            #expect(emptied?.isEmpty == true)
             try await socket.close()
         }
+    }
+
+    @Test("graceful shutdown: a tRPC client gets tRPC's reconnect notification, then 1001; an upgrade while draining gets 503 with Retry-After")
+    func shutdownNotification() async throws {
+        let server = try await TestServer.start()
+        let socket = try await TestSocket.connect(server.trpcURL + "?userId=rey")
+        socket.send(trpc(1, "query", "cart.get"))
+        #expect(try await nextJSON(socket)["id"] as? Int == 1)  // registered and served
+        // A client that never answers the close keeps the server draining for its close timeout (2 s).
+        let holder = try await RawFrames.connect(port: server.ports.walmart, path: "/ws/walmart")
+        try await holder.send(text: ClientMessage.hello(.init(sessionId: nil, userId: "hal")).encoded())
+        #expect(try await holder.next()?.text.contains("welcome") == true)
+        let stopping = Task { try await server.stop() }
+        #expect(try await socket.next() == #"{"id":null,"method":"reconnect"}"#)
+        #expect(try await socket.closed()?.closeCode == .goingAway)
+        let refused = try await RawHTTP.upgrade(port: server.ports.walmart, path: "/ws/walmart")
+        #expect(refused.status == 503)
+        #expect(Int(refused.headers["retry-after"] ?? "") ?? 0 >= 1)
+        await holder.close()
+        try await stopping.value
     }
 
     @Test("cart.add takes pieces of a product sold by the pound, answered with the estimated weight")

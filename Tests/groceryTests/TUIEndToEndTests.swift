@@ -26,8 +26,13 @@ final class TmuxSession: Sendable {
         let closeAll = #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec tmux "$@""#
         let argv = (["bash", "-c", closeAll, "bash", "-L", socket] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // tmux's server hands its environment to the TUI: only what Launch passes any child.
+        let environment = Launch.inherited.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { environment.forEach { free($0) } }
         var pid: pid_t = 0
-        guard posix_spawnp(&pid, "bash", &actions, nil, argv, environ) == 0 else { throw TestFailure("cannot run tmux (is it installed?)") }
+        guard posix_spawnp(&pid, "bash", &actions, nil, argv, environment) == 0 else {
+            throw TestFailure("cannot run tmux (is it installed?)")
+        }
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
@@ -49,8 +54,13 @@ final class TmuxSession: Sendable {
     func keys(_ keys: String...) async throws { try await run(["send-keys", "-t", name] + keys) }
     func resize(columns: Int, rows: Int) async throws { try await run(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"]) }
     /// Ends the panes' process groups and the tmux server (`kill-server` alone left
-    /// servers behind on this machine's tmux 3.3a).
+    /// servers behind on this machine's tmux 3.3a), on a thread of its own: it is called
+    /// from a `defer` and must not block one of Swift concurrency's few threads.
     func kill() {
+        Thread { self.killNow() }.start()
+    }
+
+    private func killNow() {
         let panes = (try? tmux(["list-panes", "-a", "-F", "#{pane_pid}"])) ?? ""
         let server = (try? tmux(["display-message", "-p", "#{pid}"])) ?? ""
         for pane in panes.split(separator: "\n").compactMap({ Int32($0.trimmingCharacters(in: .whitespaces)) }) {
@@ -104,8 +114,10 @@ struct TUIEndToEndTests {
         var server = try await ServeProcess.start(serverArguments, fixedPorts: true)
         let tmux = TmuxSession()
         defer { tmux.kill() }
+        // Every wait a minute long: after the restart only Ctrl-R can connect in time.
         let command = Self.tuiCommand(
-            walmartPort: walmartPort, groceryPort: groceryPort, user: "e2e", folder: folder, ["--initial-delay-ms", "4000", "--no-jitter"])
+            walmartPort: walmartPort, groceryPort: groceryPort, user: "e2e", folder: folder,
+            ["--initial-delay-ms", "60000", "--max-delay-ms", "60000", "--no-jitter"])
         try await tmux.start("TERM=xterm-256color \(command); echo EXIT=$?; sleep 60")
 
         try await tmux.waitFor("both channels connected") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
@@ -134,8 +146,12 @@ struct TUIEndToEndTests {
         #expect(readings[1].seconds < readings[0].seconds)  // the countdown falls on its own
 
         server = try await ServeProcess.start(serverArguments, fixedPorts: true)
+        let beforeRetry = try #require(remaining(try await tmux.screen()), "no countdown before Ctrl-R")
+        #expect(beforeRetry.seconds > 30, "the natural retry is too near to tell Ctrl-R from it")
         try await tmux.keys("C-r")
-        try await tmux.waitFor("both reconnected after Ctrl-R") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
+        try await tmux.waitFor("both reconnected after Ctrl-R", timeout: .seconds(20)) {
+            $0.contains("● walmart connected") && $0.contains("● grocery connected")
+        }
 
         try await tmux.resize(columns: 70, rows: 20)
         try await tmux.waitFor("the narrow layout") { screen in

@@ -50,6 +50,27 @@ final class Harness: Sendable {
         }
     }
 
+    /// Waits until `condition` holds without moving the clock: yields, and between tries
+    /// wakes the sleepers due at this very instant (`advance(by: .zero)`), so a timer armed
+    /// for now cannot be missed. Bounded in tries, not in time.
+    func until(_ what: String, _ condition: @Sendable () async -> Bool) async throws {
+        for _ in 0..<2_000 {
+            for _ in 0..<20 {
+                if await condition() { return }
+                await Task.yield()
+            }
+            await clock.advance(by: .zero)
+        }
+        throw HarnessFailure("\(what): not reached at \(clientClock.now) of test time; states: \(states)")
+    }
+
+    /// Lets what is due by now happen, moving no time: sleepers due at this instant wake
+    /// and the tasks they start get a few hundred turns. A check after it that something
+    /// did *not* happen is evidence, not proof; pair it with an exact check afterwards.
+    func settle() async {
+        for _ in 0..<5 { await clock.advance(by: .zero) }
+    }
+
     /// Waits (yielding, no clock) until the channel is in a state matching `matches`.
     func state(_ matches: @Sendable (ConnectionState) -> Bool) async throws -> ConnectionState {
         for _ in 0..<10_000 {
@@ -60,7 +81,10 @@ final class Harness: Sendable {
         throw HarnessFailure("state not reached; now \(await channel.state); seen \(states)")
     }
 
+    /// Closes the channel (letting go of sockets held open by the test first) and waits for
+    /// its last event.
     func finish() async {
+        for connection in transport.connections { connection.letGo() }
         await channel.close()
         await recorder.value
     }
