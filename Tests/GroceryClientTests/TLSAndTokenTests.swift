@@ -48,7 +48,7 @@ struct TLSAndTokenTests {
             }
             await client.start()
             try await client.submit("add 3 bananas")
-            let cart = await changed.value
+            let cart = try await withDeadline(.seconds(60), { await changed.value }, onTimeout: { await client.close() }) ?? nil
             #expect(cart?.items.first?.productId == "banana")
             #expect(cart?.items.first?.quantity == 3)
             await client.close()
