@@ -5,7 +5,7 @@ import Testing
 
 @testable import GroceryClient
 
-@Suite("Channel state machine (fake transport, test clock)")
+@Suite("Channel state machine (fake transport, test clock)", .timeLimit(.minutes(1)))
 struct ChannelStateTests {
     @Test("connects: connecting(0), then connected; hello carries the session")
     func connects() async throws {

@@ -7,7 +7,7 @@ import Testing
 @testable import GroceryClient
 
 /// The client core's sender on a fake transport and a test clock.
-@Suite("Delivery (fake transport, test clock)")
+@Suite("Delivery (fake transport, test clock)", .timeLimit(.minutes(1)))
 struct DeliveryTests {
     @Test("a heartbeat's new RTT is not a new connection: nothing waiting is sent again on it")
     func pongDoesNotResend() async throws {

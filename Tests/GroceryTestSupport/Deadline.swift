@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Runs `operation` with a watchdog. It is for waits on real sockets and processes,
 /// where a test clock cannot help. If `operation` has not finished within `limit`,
 /// `onTimeout` runs and must make it end, for example by closing its connection. The
@@ -27,5 +29,25 @@ public func eventually(_ what: String, within limit: Duration = .seconds(30), _ 
     while !condition() {
         guard ContinuousClock.now < deadline else { throw TestFailure("\(what) did not happen within \(limit)") }
         try await Task.sleep(for: .milliseconds(5))
+    }
+}
+
+/// Whether `operation` ended within `limit`. Unlike ``withDeadline(_:_:onTimeout:)`` it
+/// does not wait for an operation that cannot be made to end (one stuck on a peer that a
+/// broken behaviour left open): that one is left running, and the caller fails the test.
+public func finishes(within limit: Duration, _ operation: @escaping @Sendable () async -> Void) async -> Bool {
+    let outcome = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+    let resume: @Sendable (Bool) -> Void = { ended in outcome.withLock { $0.take() }?.resume(returning: ended) }
+    return await withCheckedContinuation { continuation in
+        outcome.withLock { $0 = continuation }
+        let work = Task {
+            await operation()
+            resume(true)
+        }
+        Task {
+            try? await Task.sleep(for: limit)
+            work.cancel()
+            resume(false)
+        }
     }
 }

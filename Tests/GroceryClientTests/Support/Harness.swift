@@ -1,6 +1,8 @@
 import Clocks
 import Foundation
 import GroceryProtocol
+import GroceryTestSupport
+import Testing
 
 @testable import GroceryClient
 
@@ -85,8 +87,12 @@ final class Harness: Sendable {
     /// its last event.
     func finish() async {
         for connection in transport.connections { connection.letGo() }
-        await channel.close()
-        await recorder.value
+        let (channel, recorder) = (self.channel, self.recorder)
+        let closed = await finishes(within: .seconds(20)) {
+            await channel.close()
+            await recorder.value
+        }
+        if !closed { Issue.record("the channel did not close within 20 s; states: \(states)") }
     }
 }
 
