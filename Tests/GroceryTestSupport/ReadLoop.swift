@@ -31,3 +31,16 @@ private func readChunk(_ descriptor: Int32) -> Data? {
         return nil
     }
 }
+
+/// Writes all of `bytes` to `descriptor`, retrying on EINTR; stops quietly when the reader
+/// is gone (EPIPE: FileHandle's `write` would trap on it). Blocks: call it on a thread of
+/// its own, or for small writes to a child that reads.
+public func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+    var offset = 0
+    while offset < bytes.count {
+        let count = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if count < 0, errno == EINTR { continue }
+        guard count > 0 else { return }  // the child is gone: what it did not read is its loss, and the test's to see
+        offset += count
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GroceryTestSupport
 import Testing
 
@@ -52,12 +53,20 @@ enum GroceryProcess {
         defer { watchdog.cancel() }
         // Write input while output is read, so neither side can fill a pipe and stall.
         let writer = Thread {
-            if let stdin { input.fileHandleForWriting.write(stdin) }
+            if let stdin { writeAll(Array(stdin), to: input.fileHandleForWriting.fileDescriptor) }
             try? input.fileHandleForWriting.close()
         }
         writer.start()
+        // Both pipes at once: a child that fills one while we wait on the other would stall.
+        let stderrRead = DispatchSemaphore(value: 0)
+        let stderrData = Mutex(Data())
+        Thread {
+            stderrData.withLock { $0 = readToEnd(errors.fileHandleForReading) }
+            stderrRead.signal()
+        }.start()
         let stdout = readToEnd(output.fileHandleForReading)
-        let stderr = readToEnd(errors.fileHandleForReading)
+        stderrRead.wait()  // this is a thread of its own, not one of Swift concurrency's
+        let stderr = stderrData.withLock { $0 }
         process.waitUntilExit()
         return Outcome(
             status: process.terminationStatus,

@@ -43,17 +43,9 @@ final class PipeProcess: Sendable {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
     }
 
-    /// Writes a line to the pipe's stdin. POSIX `write`, retried on EINTR: FileHandle's
-    /// `write` traps on any error (a child that died, a signal).
+    /// Writes a line to the pipe's stdin (POSIX `write`: FileHandle's traps on a child that died).
     func send(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes[offset...].withUnsafeBytes { Glibc.write(input.fileDescriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return }  // the child is gone: what it did not read is its loss, and the test's to see
-            offset += count
-        }
+        writeAll(Array((line + "\n").utf8), to: input.fileDescriptor)
     }
 
     func endInput() {

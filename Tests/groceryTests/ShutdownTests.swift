@@ -34,7 +34,12 @@ struct ShutdownTests {
 
     @Test("SIGTERM with an idle TCP connection, half a request head, a hello-less WebSocket and 200 busy ones: exit 0 within the grace")
     func everyStage() async throws {
-        let server = try await ServeProcess.start(["--db", ":memory:", "--shutdown-grace", "3", "--upgrade-burst", "1000", "--upgrades-per-second", "1000"])
+        // Deadlines far away: however long the 200 connects take here, the idle, half-head and
+        // hello-less sockets are still in their stage when the signal comes.
+        let server = try await ServeProcess.start([
+            "--db", ":memory:", "--shutdown-grace", "3", "--upgrade-burst", "1000", "--upgrades-per-second", "1000",
+            "--request-head-timeout-ms", "120000", "--hello-timeout-ms", "120000",
+        ])
         let idle = try RawConnection(port: server.walmartPort)
         let half = try RawConnection(port: server.groceryPort, sending: "GET /health HTTP/1.1\r\nHost: x\r\n")
         let helloless = try RawConnection(port: server.groceryPort, sending: """

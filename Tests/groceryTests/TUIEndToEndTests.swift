@@ -54,13 +54,11 @@ final class TmuxSession: Sendable {
     func keys(_ keys: String...) async throws { try await run(["send-keys", "-t", name] + keys) }
     func resize(columns: Int, rows: Int) async throws { try await run(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"]) }
     /// Ends the panes' process groups and the tmux server (`kill-server` alone left
-    /// servers behind on this machine's tmux 3.3a), on a thread of its own: it is called
-    /// from a `defer` and must not block one of Swift concurrency's few threads.
+    /// servers behind on this machine's tmux 3.3a). Synchronous, from a `defer`: it holds
+    /// a thread for three short tmux calls, but done on a thread of its own it could be
+    /// cut short by the test process's exit and leave the server running (seen). The
+    /// suite is `.heavy`, so no timed test runs beside it.
     func kill() {
-        Thread { self.killNow() }.start()
-    }
-
-    private func killNow() {
         let panes = (try? tmux(["list-panes", "-a", "-F", "#{pane_pid}"])) ?? ""
         let server = (try? tmux(["display-message", "-p", "#{pid}"])) ?? ""
         for pane in panes.split(separator: "\n").compactMap({ Int32($0.trimmingCharacters(in: .whitespaces)) }) {

@@ -54,8 +54,11 @@ public struct ServerConfiguration: Sendable {
         /// Output waiting unread past the high-water mark this long (a client that stopped
         /// reading): close 1008. Reading from it is paused meanwhile.
         public var writeStall: Duration = .seconds(30)
+        /// From our close frame to the client's answer; then the socket is closed anyway
+        /// (and a shutdown stops waiting for it).
+        public var closeHandshake: Duration = .seconds(2)
 
-        /// The defaults: 10 s, 10 s, 90 s, 30 s.
+        /// The defaults: 10 s, 10 s, 90 s, 30 s, 2 s.
         public init() {}
     }
 

@@ -85,11 +85,12 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
-    /// Registers a just-upgraded connection (call on its event loop).
-    func open(kind: ChannelKind, peer: String, channel: any Channel) -> LiveConnection {
+    /// Registers a just-upgraded connection (call on its event loop); `closeTimeout` is how
+    /// long it waits for the client's answer to a close.
+    func open(kind: ChannelKind, peer: String, channel: any Channel, closeTimeout: Duration) -> LiveConnection {
         state.withLock { state in
             state.nextID += 1
-            let connection = LiveConnection(id: state.nextID, kind: kind, peer: peer, channel: channel)
+            let connection = LiveConnection(id: state.nextID, kind: kind, peer: peer, channel: channel, closeTimeout: closeTimeout)
             state.connections[connection.id] = connection
             return connection
         }

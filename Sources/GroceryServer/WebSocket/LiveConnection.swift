@@ -13,7 +13,7 @@ final class LiveConnection: Sendable {
     let peer: String
     let opened = ContinuousClock.now
     /// How long to wait for the client's answer to our close frame.
-    static let closeTimeout: TimeAmount = .seconds(2)
+    private let closeTimeout: TimeAmount
     /// Output a client may leave unread before it is closed (1008). What its own messages
     /// produce is bounded by the handler's back-pressure; this bounds what the rest of
     /// the server sends it meanwhile.
@@ -27,11 +27,12 @@ final class LiveConnection: Sendable {
     private let latest: NIOLoopBoundBox<[String: String]>
 
     /// Must be created on the channel's event loop.
-    init(id: Int, kind: ChannelKind, peer: String, channel: any Channel) {
+    init(id: Int, kind: ChannelKind, peer: String, channel: any Channel, closeTimeout: Duration) {
         self.id = id
         self.kind = kind
         self.peer = peer
         self.channel = channel
+        self.closeTimeout = TimeAmount(closeTimeout)
         flushScheduled = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
         latest = NIOLoopBoundBox([:], eventLoop: channel.eventLoop)
     }
@@ -103,7 +104,7 @@ final class LiveConnection: Sendable {
             channel.close(mode: .output, promise: nil)
         }
         // Armed now, not once the frame is out: a client that reads nothing never lets it out.
-        channel.eventLoop.scheduleTask(in: Self.closeTimeout) { channel.close(promise: nil) }
+        channel.eventLoop.scheduleTask(in: closeTimeout) { channel.close(promise: nil) }
     }
 
     /// Asks a quiet client for a pong (on the event loop).

@@ -9,7 +9,8 @@ enum WebSocketEndpoint {
     /// `bearer` is the token of the upgrade's `Authorization: Bearer` header, if any.
     static func start(kind: ChannelKind, uri: String, bearer: String?, channel: any Channel, context: ServerContext) throws {
         let peer = UpgradeGate.ip(channel.remoteAddress)
-        let connection = context.registry.open(kind: kind, peer: peer, channel: channel)
+        let connection = context.registry.open(
+            kind: kind, peer: peer, channel: channel, closeTimeout: context.configuration.deadlines.closeHandshake)
         let logger = context.logger
         logger.info("connection opened", metadata: ["channel": "\(kind.rawValue)", "peer": "\(peer)", "connection": "\(connection.id)"])
         let conversation: any Conversation =

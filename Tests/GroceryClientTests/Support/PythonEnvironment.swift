@@ -7,18 +7,15 @@ import Synchronization
 struct PythonCommand: Sendable {
     /// The python3 to start.
     var executable: URL
-    /// All of its environment: PATH, HOME, LANG, and `PYTHONPATH` when `websockets` lives
-    /// outside a virtual environment.
+    /// All of its environment: PATH, HOME and LANG.
     var environment: [String: String]
 }
 
 /// The python that runs the conformance tests' peer, made on first use so that `swift test`
 /// needs nothing but python3: a virtual environment in `.build/test-python/venv` with
-/// `websockets` from PyPI. Where python3 cannot make one (Debian or Ubuntu without
-/// python3-venv, so without ensurepip), `websockets` goes into `.build/test-python/site`
-/// instead and the system python3 finds it through `PYTHONPATH`.
+/// `websockets` from PyPI. (Debian and Ubuntu need python3-venv for it; `.ci/run` installs it.)
 ///
-/// Made once per process; two test runs at once take turns on a file lock. Each finished
+/// Made once per process; two test runs at once take turns on a file lock. A finished
 /// environment gets a `.complete` file last, so one that was killed half made is made again.
 /// Every child process has a deadline, and waiting for one never blocks a thread of Swift
 /// concurrency.
@@ -54,9 +51,7 @@ enum PythonEnvironment {
         .appendingPathComponent(".build/test-python")
     private static let venv = folder.appendingPathComponent("venv")
     private static let venvPython = venv.appendingPathComponent("bin/python3")
-    /// The fallback: `pip install --target` here, for the system python3.
-    private static let site = folder.appendingPathComponent("site")
-    /// Written last into `venv` or `site`. The one in `site` holds the path of its python3.
+    /// Written last into `venv`.
     private static let complete = ".complete"
 
     /// What the peer imports; `websockets` older than 13 lacks it.
@@ -109,60 +104,30 @@ enum PythonEnvironment {
         }
     }
 
-    /// The environment made earlier, if it is complete and works: the venv, else the fallback.
+    /// The environment made earlier, if it is complete and works.
     private static func ready() async -> PythonCommand? {
         let manager = FileManager.default
-        if manager.fileExists(atPath: venv.appendingPathComponent(complete).path),
-            manager.isExecutableFile(atPath: venvPython.path)
-        {
-            let command = PythonCommand(executable: venvPython, environment: baseEnvironment)
-            if (try? await imports(command)) == true { return command }
-        }
-        if let recorded = try? String(contentsOf: site.appendingPathComponent(complete), encoding: .utf8) {
-            let python = URL(fileURLWithPath: recorded.trimmingCharacters(in: .whitespacesAndNewlines))
-            let command = fallback(python)
-            if manager.isExecutableFile(atPath: python.path), (try? await imports(command)) == true { return command }
-        }
-        return nil
+        guard manager.fileExists(atPath: venv.appendingPathComponent(complete).path), manager.isExecutableFile(atPath: venvPython.path)
+        else { return nil }
+        let command = PythonCommand(executable: venvPython, environment: baseEnvironment)
+        return (try? await imports(command)) == true ? command : nil
     }
 
     /// Makes the environment afresh, whatever was there. Runs under the lock.
     private static func make() async throws -> PythonCommand {
         let python = try await systemPython()
         try remove(venv)
-        try remove(site)
         let created = try await run(python, ["-m", "venv", venv.path], environment: baseEnvironment, limit: venvLimit)
-        if created.status == 0 {
-            try await install(with: venvPython)
-            let command = PythonCommand(executable: venvPython, environment: baseEnvironment)
-            try await check(command)
-            try mark(venv, "")
-            return command
-        }
-        guard created.text.lowercased().contains("ensurepip") else {
+        guard created.status == 0 else {
+            let hint = created.text.contains("ensurepip") ? " Install python3-venv (apt-get install python3-venv)." : ""
             throw TestFailure(
-                "`\(python.path) -m venv \(venv.path)` failed (status \(created.status)) making the conformance tests' python:\n\(created.tail)")
+                "`\(python.path) -m venv \(venv.path)` failed (status \(created.status)) making the conformance tests' python.\(hint)\n\(created.tail)")
         }
-        // No ensurepip (Debian or Ubuntu without python3-venv): the system python3's pip, if any.
-        try remove(venv)
-        do {
-            try await install(with: python, into: site)
-        } catch let failure as TestFailure where failure.description.contains("No module named pip") {
-            throw TestFailure(
-                "\(python.path) can neither make a virtual environment (no ensurepip) nor run pip, so the conformance tests' peer cannot get `websockets`; install python3-venv (apt-get install python3 python3-venv)"
-            )
-        }
-        let command = fallback(python)
+        try await install(with: venvPython)
+        let command = PythonCommand(executable: venvPython, environment: baseEnvironment)
         try await check(command)
-        try mark(site, python.path)
+        try mark(venv)
         return command
-    }
-
-    /// The system python3 with the fallback folder on its path.
-    private static func fallback(_ python: URL) -> PythonCommand {
-        var environment = baseEnvironment
-        environment["PYTHONPATH"] = site.path
-        return PythonCommand(executable: python, environment: environment)
     }
 
     /// The python3 found on PATH, resolved to the real interpreter (not a pyenv shim, say).
@@ -182,12 +147,9 @@ enum PythonEnvironment {
         return FileManager.default.isExecutableFile(atPath: path) ? URL(fileURLWithPath: path) : found
     }
 
-    /// `python -m pip install websockets`, into `target` if given, else into python's own
-    /// environment (the venv).
-    private static func install(with python: URL, into target: URL? = nil) async throws {
-        var arguments = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input"]
-        if let target { arguments += ["--target", target.path] }
-        arguments.append("websockets")
+    /// `python -m pip install websockets` into python's own environment (the venv).
+    private static func install(with python: URL) async throws {
+        let arguments = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input", "websockets"]
         let command = "`\(python.path) \(arguments.joined(separator: " "))`"
         let installed: Outcome
         do {
@@ -228,9 +190,9 @@ enum PythonEnvironment {
     }
 
     /// Writes the `.complete` file into `folder`, last of all.
-    private static func mark(_ folder: URL, _ content: String) throws {
+    private static func mark(_ folder: URL) throws {
         do {
-            try Data(content.utf8).write(to: folder.appendingPathComponent(complete), options: .atomic)
+            try Data().write(to: folder.appendingPathComponent(complete), options: .atomic)
         } catch {
             throw TestFailure("cannot write \(folder.appendingPathComponent(complete).path): \(error)")
         }
