@@ -294,8 +294,7 @@ enum PythonEnvironment {
             try await Task.sleep(for: limit)  // cancelled when the child ends in time
             timedOut.withLock { $0 = true }
             killAll()
-            try await Task.sleep(for: .seconds(2))
-            exited.finished(SIGKILL)  // a grandchild in another group still holds them: stop waiting
+            exited.finished(SIGKILL)  // killed: its status is known, whoever still holds its pipes
         }
         let status = await withTaskCancellationHandler {
             await exited.status
