@@ -32,13 +32,14 @@ let package = Package(
             providers: [.apt(["libncurses-dev"])]
         ),
         .target(name: "GroceryProtocol"),
-        // The catalog lives in the top-level Resources/ folder and is compiled into the
-        // binary (embedInCode), so `grocery nlp` works from any directory and from a
-        // copied release binary. Catalog/catalog.json is a symlink to Resources/catalog.json.
+        // The catalog and the intent model live in the top-level Resources/ folder and are
+        // compiled into the binary (embedInCode), so `grocery nlp` works from any directory
+        // and from a copied release binary. Catalog/catalog.json and Intent/intent-model.bin
+        // are symlinks to them.
         .target(
             name: "GroceryNLP",
             dependencies: ["GroceryProtocol"],
-            resources: [.embedInCode("Catalog/catalog.json")]
+            resources: [.embedInCode("Catalog/catalog.json"), .embedInCode("Intent/intent-model.bin")]
         ),
         .target(
             name: "GroceryServer",
@@ -98,6 +99,7 @@ let package = Package(
         .testTarget(
             name: "GroceryNLPTests",
             dependencies: ["GroceryNLP", "GroceryProtocol", "GroceryClient", "GroceryTestSupport"],
+            exclude: ["Ratchet"],
             resources: [.copy("Fixtures")]
         ),
         // Real clients for tests: a WebSocket client driven step by step, raw HTTP and raw frames.

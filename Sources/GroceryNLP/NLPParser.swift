@@ -6,12 +6,15 @@ import GroceryProtocol
 public struct NLPParser: Sendable {
     /// The catalog matched against.
     public let catalog: Catalog
+    /// The probabilistic intent layer.
+    public let intentModel: IntentModel
     private let matcher: ProductMatcher
     private let segmenter: Segmenter
 
     /// Indexes `catalog` for matching.
-    public init(catalog: Catalog = .bundled) {
+    public init(catalog: Catalog = .bundled, intentModel: IntentModel = IntentModelFile.bundled) {
         self.catalog = catalog
+        self.intentModel = intentModel
         let index = ProductIndex(products: catalog.products)
         matcher = ProductMatcher(index: index)
         segmenter = Segmenter(joinerPhrases: index.joinerPhrases)
@@ -32,6 +35,16 @@ public struct NLPParser: Sendable {
         if text.unicodeScalars.allSatisfy({ $0 == "?" || $0.properties.isWhitespace }) {
             return NLPResult(text: text, intent: .help, confidence: 0.95)
         }
+        return IntentArbiter().decide(readByRules(text), probabilities: intentModel.probabilities(text))
+    }
+
+    /// The rules' reading of a line that passed the guard rails, for evaluating the layers apart.
+    func rulesOnly(_ text: String) -> RulesReading {
+        readByRules(text)
+    }
+
+    /// The deterministic layer.
+    private func readByRules(_ text: String) -> RulesReading {
 
         let (maxPrice, tokens) = PriceFilter.extract(Utterance.dropHedges(Tokenizer.tokenize(text)))
         let filters = NLPFilters(maxPrice: maxPrice)
@@ -41,7 +54,7 @@ public struct NLPParser: Sendable {
         }
         let words = Self.trailingRequest(clauses.tokens == cleaned ? cleaned : Utterance.clean(clauses.tokens))
         guard !words.isEmpty else {
-            return NLPResult(text: text, intent: .unknown, confidence: 0.1, filters: filters)
+            return RulesReading(NLPResult(text: text, intent: .unknown, confidence: 1, filters: filters))
         }
 
         var options = ProductMatcher.Options(maxPriceCents: maxPrice.flatMap { Money.cents(dollars: $0) }, excluded: clauses.excluded, price: clauses.price)
@@ -55,7 +68,7 @@ public struct NLPParser: Sendable {
             let match = matcher.extreme(.lowest, in: options.category, maxPriceCents: options.maxPriceCents, limit: 8)
             let phrase = options.category.map { $0.displayName.lowercased() } ?? "store"
             let items = [item([phrase], value: nil, unit: nil, match: match)]
-            return finish(text: text, intent: .search, base: 0.85, items: items, filters: filters)
+            return finish(text: text, intent: .search, items: items, filters: filters)
         }
         if let (rule, found) = Grammar.rules.firstMatch(words) {
             let intent = rule.intent
@@ -67,14 +80,14 @@ public struct NLPParser: Sendable {
                 range = (found.lowerBound + innerRange.lowerBound)..<(found.lowerBound + innerRange.upperBound)
             }
             guard intent.changesItems || intent == .search || intent == .price else {
-                return NLPResult(text: text, intent: intent, confidence: 0.95, filters: filters)
+                return RulesReading(NLPResult(text: text, intent: intent, confidence: 1, filters: filters))
             }
             // Search and price answer with a ranked list: the best and up to 7 more.
             if intent == .search || intent == .price { options.limit = 8 }
             // "which soda is the cheapest one you sell": the superlative's own words go too.
             let itemWords = clauses.price == nil ? Array(words[range]) : Clauses.superlativeQuestion(Array(words[range]))
             let items = self.items(itemWords.isEmpty ? Array(words[range]) : itemWords, intent: intent, options: options)
-            return finish(text: text, intent: intent, base: 0.95, items: items, filters: filters)
+            return finish(text: text, intent: intent, items: items, filters: filters)
         }
         // "the cheapest mustard", "what's the priciest honey you have": a price question,
         // answered with the products in price order, like a price limit said alone.
@@ -84,13 +97,13 @@ public struct NLPParser: Sendable {
             if items.contains(where: { $0.product != nil }) {
                 // "2 lbs of the cheapest ground beef": a count makes it a request.
                 let intent: Intent = items.contains(where: \.said) ? .add : .search
-                return finish(text: text, intent: intent, base: 0.85, items: items, filters: filters)
+                return finish(text: text, intent: intent, items: items, filters: filters)
             }
         }
         // A request after a remark or a greeting ("ok I'm finished, ring me up"): the
         // part that is a whole request without items decides.
         if let intent = Self.wholePartIntent(words) {
-            return NLPResult(text: text, intent: intent, confidence: 0.9, filters: filters)
+            return RulesReading(NLPResult(text: text, intent: intent, confidence: 1, filters: filters))
         }
 
         // No verb: a bare product list ("apples", "3 yogurt", "water x6") means add,
@@ -99,12 +112,32 @@ public struct NLPParser: Sendable {
         let items = self.items(words, intent: .add, options: options)
         let understood = items.contains { $0.product != nil && $0.coverage >= 0.5 && $0.headMatched }
         guard understood else {
-            return NLPResult(text: text, intent: .unknown, confidence: 0.2, filters: filters)
+            return RulesReading(NLPResult(text: text, intent: .unknown, confidence: 1, filters: filters))
         }
         // "cereal under $5" and "brown eggs?" ask; "2 boxes of cereal under $4 each" asks for two.
         let asks = maxPrice != nil || text.reversed().first(where: { !$0.isWhitespace }) == "?"
         let intent: Intent = asks && !items.contains(where: \.said) ? .search : .add
-        return finish(text: text, intent: intent, base: 0.75, items: items, filters: filters)
+        // Nothing but products, every word explained ("blueberries", "2 milk 3 eggs"): the
+        // classifier has nothing more to read.
+        return finish(text: text, intent: intent, items: items, filters: filters, exact: items.allSatisfy { $0.product != nil && $0.headMatched && $0.coverage >= 1 })
+    }
+
+    /// What the rules read from a line.
+    struct RulesReading {
+        /// The result, before the classifier is heard.
+        var result: NLPResult
+        /// The quality of the items' matches: 1 without items, else the mean of 0.5 + 0.5 ×
+        /// the share of each phrase its product explains (0.3 for no product).
+        var quality: Double
+        /// The line is nothing but products the rules explain: the classifier may doubt
+        /// the intent, not overrule it.
+        var exact: Bool
+
+        init(_ result: NLPResult, quality: Double = 1, exact: Bool = false) {
+            self.result = result
+            self.quality = quality
+            self.exact = exact
+        }
     }
 
     /// Catalog products for a search phrase ("oat milk", "cereal under $5"), best first.
@@ -327,7 +360,7 @@ public struct NLPParser: Sendable {
             explained: match.map { $0.namesHead && $0.unmatchedWords == 0 } ?? false)
     }
 
-    private func finish(text: String, intent: Intent, base: Double, items: [ParsedItem], filters: NLPFilters) -> NLPResult {
+    private func finish(text: String, intent: Intent, items: [ParsedItem], filters: NLPFilters, exact: Bool = false) -> RulesReading {
         var error: NLPProblem?
         if let bad = items.first(where: { !Self.isValidQuantity($0.item.quantity) }) {
             error = NLPProblem(
@@ -341,8 +374,8 @@ public struct NLPParser: Sendable {
                 message: "say the new quantity, e.g. \"change \(vague.item.phrase.isEmpty ? "milk" : vague.item.phrase) to 3\"")
         }
         let quality = items.isEmpty ? 1 : items.map { $0.product == nil ? 0.3 : 0.5 + 0.5 * $0.coverage }.reduce(0, +) / Double(items.count)
-        let confidence = ((base * quality) * 100).rounded() / 100
-        return NLPResult(text: text, intent: intent, confidence: confidence, items: items.map(\.item), filters: filters, error: error)
+        let result = NLPResult(text: text, intent: intent, confidence: quality, items: items.map(\.item), filters: filters, error: error)
+        return RulesReading(result, quality: quality, exact: exact)
     }
 
     static func isValidQuantity(_ quantity: Double) -> Bool {

@@ -85,7 +85,7 @@ enum Tokenizer {
     }
 
     /// Lowercase, and without diacritics when there are any ("Crème" → "creme").
-    private static func fold(_ text: String) -> String {
+    static func fold(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
         return text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
             .lowercased()

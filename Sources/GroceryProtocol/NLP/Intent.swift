@@ -9,4 +9,9 @@ public enum Intent: String, Codable, CaseIterable, Sendable {
         default: false
         }
     }
+
+    /// Whether acting on a result with this intent changes the cart or places the order.
+    public var changesCart: Bool {
+        changesItems || self == .clear || self == .checkout
+    }
 }

@@ -4,7 +4,8 @@ public struct NLPResult: Codable, Hashable, Sendable {
     public var text: String
     /// What the shopper wants.
     public var intent: Intent
-    /// 0…1, two decimal places: how sure the engine is of intent and matches together.
+    /// 0…1, two decimal places: a calibrated probability that intent and matches together
+    /// are what the shopper meant.
     public var confidence: Double
     /// The things named, in the order said.
     public var items: [NLPItem]
@@ -18,6 +19,14 @@ public struct NLPResult: Codable, Hashable, Sendable {
     public static let maxTextLength = 1000
     /// The largest quantity accepted for one item.
     public static let maxQuantity = 999.0
+    /// Below this confidence a client does not apply a cart-changing result by itself:
+    /// the TUI asks, `grocery pipe` reports `unsure` (DESIGN §5; the reliability table in
+    /// docs/NLP.md says how often results at each confidence are right).
+    public static let confirmationThreshold = 0.8
+
+    /// True when a client may apply this result without asking: its confidence reaches
+    /// ``confirmationThreshold``.
+    public var isSure: Bool { confidence >= Self.confirmationThreshold }
 
     /// Creates a result.
     public init(

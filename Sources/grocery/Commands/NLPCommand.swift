@@ -3,10 +3,21 @@ import Foundation
 import GroceryNLP
 import GroceryProtocol
 
-/// `grocery nlp`: parse queries locally, no server.
+/// `grocery nlp`: parse queries locally (`parse`, the default), or retrain the intent
+/// classifier (`train`).
 struct NLPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nlp",
+        abstract: "Parse shopping queries locally, or retrain the intent classifier.",
+        subcommands: [NLPParseCommand.self, NLPTrainCommand.self],
+        defaultSubcommand: NLPParseCommand.self
+    )
+}
+
+/// `grocery nlp [parse] [TEXT]`: parse queries locally, no server.
+struct NLPParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
         abstract: "Parse a shopping query locally and print what it means.",
         discussion: """
             With TEXT, parses it once. Without TEXT, reads one query a line from standard

@@ -1,23 +1,8 @@
+import GroceryProtocol
 import Synchronization
 
-/// SplitMix64: a small, fast, seedable generator, so a delay sequence can be reproduced.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    /// A generator that yields the same sequence for the same seed.
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seedable generator, shared with the NLP trainer.
+public typealias SplitMix64 = GroceryProtocol.SplitMix64
 
 /// A random source that several tasks may share (the channel's jitter).
 public final class SharedRandom: Sendable {

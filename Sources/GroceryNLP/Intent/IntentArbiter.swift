@@ -1,0 +1,66 @@
+import GroceryProtocol
+
+/// Decides between the rules and the classifier (DESIGN §10; docs/NLP.md, "Who wins").
+///
+/// The rules know exactly what they know — items, quantities, units, prices — and read
+/// the intent of the phrasings they were written for. The classifier has seen every
+/// labelled line and reads typos and unseen wording, and knows what is not a request at
+/// all. A wrong change to the cart is worse than a miss, so:
+/// - the rules' items and quantities always stand;
+/// - when the rules would change the cart and the classifier is sure enough of something
+///   else, the classifier wins: out of scope gives `unknown` with no items; a question
+///   keeps the items for `search` and `price`; another change (an add that was a
+///   removal) takes the classifier's intent, at its own, lower, confidence;
+/// - when the rules ask a question or found nothing, they stand: nothing changes either way;
+/// - a line that is nothing but products the rules explain whole ("blueberries", "2 milk
+///   3 eggs") keeps the rules' intent and items: the classifier has few words to read,
+///   but its doubt still lowers the confidence ("ok cool" asks before adding Cool Whip);
+/// - the confidence is the classifier's probability of the intent given, times the
+///   quality of the items' matches, so a change both agree on applies and one they
+///   disagree on asks first (``NLPResult/confirmationThreshold``).
+struct IntentArbiter: Sendable {
+    /// How sure the classifier must be that a change the rules read is not a request, or a
+    /// question, to overrule it.
+    var overruleByQuestion = 0.5
+    /// How sure the classifier must be of another change (a removal the rules read as an
+    /// add) to overrule the rules. Below it the rules' intent stands, at the classifier's
+    /// low probability of it, so it asks.
+    var overruleByChange = 0.9
+
+    /// The result to give, from what the rules read and the classifier's probabilities.
+    func decide(_ reading: NLPParser.RulesReading, probabilities: IntentProbabilities) -> NLPResult {
+        let ruled = reading.result
+        var result = ruled
+        let best = probabilities.best
+        let threshold = best.intent.changesCart ? overruleByChange : overruleByQuestion
+        if !reading.exact, ruled.intent.changesCart, best.intent != ruled.intent, best.probability >= threshold {
+            result.intent = best.intent
+            switch best.intent {
+            case .unknown, .cart, .help, .clear, .checkout:
+                result.items = []
+                result.error = nil
+            case .search, .price:
+                // A quantity that cannot be is still refused, whatever was asked.
+                result.error = ruled.error?.code == .invalidQuantity ? ruled.error : nil
+            case .add, .remove, .update:
+                result.error = Self.problem(result.items, intent: best.intent) ?? ruled.error.flatMap { $0.code == .invalidQuantity ? $0 : nil }
+            }
+        }
+        let sure = result.items.isEmpty ? probabilities[result.intent] : probabilities[result.intent] * reading.quality
+        result.confidence = (sure * 100).rounded() / 100
+        return result
+    }
+
+    /// What stops `items` from being acted on under `intent`: no items, or an update
+    /// without a new quantity.
+    private static func problem(_ items: [NLPItem], intent: Intent) -> NLPProblem? {
+        if items.isEmpty {
+            return NLPProblem(code: .missingItem, message: "say which item, e.g. \"\(intent.rawValue) 2 gallons of milk\"")
+        }
+        if intent == .update, let vague = items.first(where: { !$0.quantitySaid }) {
+            return NLPProblem(
+                code: .missingQuantity, message: "say the new quantity, e.g. \"change \(vague.phrase.isEmpty ? "milk" : vague.phrase) to 3\"")
+        }
+        return nil
+    }
+}
