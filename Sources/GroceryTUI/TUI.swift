@@ -75,6 +75,10 @@ public enum TUI {
                     } catch { inbox.post(.notice("\(error)")) }
                 case .swap(let item, let replacement):
                     do { try await client.swap(item, to: replacement) } catch { inbox.post(.notice("\(error)")) }
+                case .confirm(let id, let result):
+                    do { try await client.confirm(id, result) } catch { inbox.post(.notice("\(error)")) }
+                case .undo(let changes):
+                    do { try await client.send(changes) } catch { inbox.post(.notice("\(error)")) }
                 case .showOrders:
                     do { try await client.requestOrders() } catch { inbox.post(.notice("\(error)")) }
                 case .retryNow:

@@ -18,6 +18,8 @@ public struct ClientConfiguration: Sendable {
     public var queueFile: URL?
     /// Most messages the queue holds.
     public var queueCapacity = 1000
+    /// Which cart-changing results wait for the shopper.
+    public var confirmation = Confirmation()
 
     /// A configuration for `userId` with the defaults.
     public init(userId: String) {

@@ -11,6 +11,12 @@ public enum ClientEvent: Sendable, Equatable {
     /// A message was written to the queue; `depth` messages wait now. `change` is the
     /// cart message it is (nil for a query), so a front end can mark the line it changes.
     case queued(id: String, depth: Int, change: CartCommand? = nil)
+    /// A result the shopper must confirm (``Confirmation``): it changed nothing;
+    /// ``GroceryClient/confirm(_:_:)`` applies it.
+    case held(id: String, NLPResult)
+    /// Cart messages queued together as one change of the shopper's (a result, a
+    /// confirmed question, a pick, an edit, an undo): what an undo takes back.
+    case changed([CartCommand])
     /// A message got its reply and left the queue.
     case delivered(id: String)
     /// A checkout recorded an order: its receipt.

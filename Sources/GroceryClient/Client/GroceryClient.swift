@@ -24,6 +24,7 @@ public actor GroceryClient {
     public static let maxMessageBytes = 64 * 1024
 
     private let queue: OutboundQueue
+    private let confirmation: Confirmation
     private let clock: any ClientClock
     private let eventSink: AsyncStream<ClientEvent>.Continuation
     private var pumps: [Task<Void, Never>] = []
@@ -51,6 +52,7 @@ public actor GroceryClient {
         self.sessionId = sessionId
         self.clock = clock
         queue = try OutboundQueue(file: configuration.queueFile, capacity: configuration.queueCapacity)
+        confirmation = configuration.confirmation
         let hello = ClientMessage.Hello(sessionId: sessionId, userId: configuration.userId, token: configuration.token)
         let transport = transport ?? NIOWebSocketTransport(tls: configuration.tls)
         walmart = ReconnectingChannel(
@@ -103,6 +105,28 @@ public actor GroceryClient {
         return command.id
     }
 
+    /// Queues cart messages of the shopper's own as one change (an undo), each with a new
+    /// id. Returns what was queued; throws when the queue refuses it.
+    @discardableResult
+    public func send(_ changes: [CartChange]) async throws(QueueError) -> [CartCommand] {
+        let commands = changes.map {
+            CartCommand(id: UUID().uuidString, action: $0.action, productId: $0.productId, quantity: $0.quantity, unit: $0.unit)
+        }
+        try enqueue(commands)
+        return commands
+    }
+
+    /// Applies a result that was held for the shopper (``ClientEvent/held(id:_:)``): its
+    /// cart messages are queued with the ids the result would have had, so confirming
+    /// twice, or a result also applied elsewhere, still changes the cart once.
+    public func confirm(_ id: String, _ result: NLPResult) async throws(QueueError) {
+        let (commands, skipped) = CartCommands.derive(queryID: id, result: result)
+        for phrase in skipped {
+            eventSink.yield(.error(code: "not_found", message: "no product matches \"\(phrase)\""))
+        }
+        try enqueue(commands)
+    }
+
     /// Replaces what an add result put in the cart with another product, in the same
     /// amount: one write queues taking out what the item added and adding as much of
     /// `replacement` (the quantities are those the result's own cart message used).
@@ -133,9 +157,16 @@ public actor GroceryClient {
 
     private func enqueue(_ commands: [CartCommand]) throws(QueueError) {
         let messages = commands.map { QueuedMessage(id: $0.id, channel: .grocery, text: ClientMessage.cart($0).encoded()) }
-        guard try queue.append(contentsOf: messages) else { return }
+        guard !messages.isEmpty, try queue.append(contentsOf: messages) else { return }
         for command in commands { eventSink.yield(.queued(id: command.id, depth: queue.count, change: command)) }
+        announce(commands)
         senders[.grocery]?.wake.yield()
+    }
+
+    /// Reports cart messages queued together, when they change the cart.
+    private func announce(_ commands: [CartCommand]) {
+        let changes = commands.filter { [.add, .remove, .update, .clear].contains($0.action) }
+        if !changes.isEmpty { eventSink.yield(.changed(changes)) }
     }
 
     /// Retries both channels now (those waiting or failed).
@@ -249,7 +280,8 @@ public actor GroceryClient {
     /// A query's result: in one write the query leaves and its cart messages join. A
     /// result seen twice (resent after a drop) changes nothing the second time.
     private func answer(_ id: String, _ result: NLPResult) {
-        let (commands, skipped) = CartCommands.derive(queryID: id, result: result)
+        let held = confirmation.holds(result)
+        let (commands, skipped) = held ? ([], []) : CartCommands.derive(queryID: id, result: result)
         let derived = commands.map { QueuedMessage(id: $0.id, channel: .grocery, text: ClientMessage.cart($0).encoded()) }
         do {
             guard try queue.answer(queryID: id, with: derived) else { return }
@@ -263,6 +295,8 @@ public actor GroceryClient {
             eventSink.yield(.error(code: "not_found", message: "no product matches \"\(phrase)\""))
         }
         for command in commands { eventSink.yield(.queued(id: command.id, depth: queue.count, change: command)) }
+        announce(commands)
+        if held { eventSink.yield(.held(id: id, result)) }
         if !derived.isEmpty { senders[.grocery]?.wake.yield() }
     }
 

@@ -43,6 +43,32 @@ public struct Model: Sendable, Equatable {
         }
     }
 
+    /// A result that waits for the shopper (below the confidence threshold, or a clear or
+    /// checkout): Enter confirms, Esc cancels.
+    public struct Question: Sendable, Equatable {
+        /// The query's id.
+        public var id: String
+        /// What was understood.
+        public var result: NLPResult
+
+        /// Creates a question.
+        public init(id: String, result: NLPResult) {
+            self.id = id
+            self.result = result
+        }
+    }
+
+    /// The last change of the cart, for undo: its messages, the cart before it, and its
+    /// words for the log.
+    public struct LastChange: Sendable, Equatable {
+        /// The cart messages of the change.
+        public var commands: [CartCommand]
+        /// The cart as the screen had it when the change was queued.
+        public var cartBefore: CartSnapshot?
+        /// "added 2 × Great Value Whole Milk".
+        public var words: String
+    }
+
     /// The embedded server, when this process runs one.
     public enum EmbeddedServer: Sendable, Equatable {
         case running(walmart: Int, grocery: Int)
@@ -68,6 +94,10 @@ public struct Model: Sendable, Equatable {
     public var cart: CartSnapshot?
     /// Newest last; at most ``Model/logLimit``.
     public var log: [LogLine] = []
+    /// The result waiting for Enter or Esc.
+    public var question: Question?
+    /// What undo takes back.
+    public var lastChange: LastChange?
     /// The input line.
     public var input = LineEditor()
     /// Sent lines, oldest first.

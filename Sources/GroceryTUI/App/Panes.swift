@@ -106,32 +106,34 @@ struct CartEntry: Equatable {
     static let weighedStep = 0.5
 }
 
-/// A cart message the shopper makes with a key: a pick from a result, a cart edit.
-public struct CartChange: Sendable, Equatable {
-    /// What to do.
-    public var action: CartCommand.Action
-    /// The product, for add / remove / update.
-    public var productId: String?
-    /// How many; nil takes the whole line (remove).
-    public var quantity: Double?
-    /// What `quantity` counts; nil is the product's own unit.
-    public var unit: SaleUnit?
-
-    /// Creates a change.
-    public init(action: CartCommand.Action, productId: String? = nil, quantity: Double? = nil, unit: SaleUnit? = nil) {
-        self.action = action
-        self.productId = productId
-        self.quantity = quantity
-        self.unit = unit
-    }
-}
-
 /// The log's words for what happened to the cart.
 enum ShopperWords {
     /// "added 2 × Great Value Whole Milk", "removed Bananas", "changed Eggs to 2", or nil
     /// for messages that change nothing the shopper asked to see.
     static func done(_ change: Model.PendingChange) -> String? {
         [.checkout, .get, .orders].contains(change.command.action) ? nil : describe(change, done: true)
+    }
+
+    /// What a held result would do, as a question without its mark: "remove 1 × Greek
+    /// Yogurt", "change Eggs to 2", "empty the cart (3 items)", "check out (3 items, $12.40)".
+    static func question(_ result: NLPResult, cart: CartSnapshot?) -> String {
+        let items = cart.map { " (\($0.items.count) item\($0.items.count == 1 ? "" : "s")" } ?? ""
+        switch result.intent {
+        case .clear: return "empty the cart" + (items.isEmpty ? "" : items + ")")
+        case .checkout: return "check out" + (cart.map { items + ", \(Format.money($0.total)))" } ?? "")
+        default: break
+        }
+        let parts = result.items.compactMap { item -> String? in
+            guard let product = item.product else { return nil }
+            let amount = item.unit == .each ? "\(Format.quantity(item.quantity)) ×" : "\(Format.quantity(item.quantity)) \(item.unit.rawValue)"
+            switch result.intent {
+            case .add: return "add \(amount) \(product.name)"
+            case .remove: return item.quantitySaid ? "remove \(amount) \(product.name)" : "remove \(product.name)"
+            case .update: return "change \(product.name) to \(Format.quantity(item.quantity))\(item.unit == .each ? "" : " \(item.unit.rawValue)")"
+            default: return nil
+            }
+        }
+        return parts.isEmpty ? result.intent.rawValue : parts.joined(separator: ", ")
     }
 
     /// "add 2 × Great Value Whole Milk": what waits for the network.

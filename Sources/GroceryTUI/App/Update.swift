@@ -30,6 +30,10 @@ public enum Command: Sendable, Equatable {
     case change(CartChange)
     /// Put `replacement` in the cart instead of what `item` added, in the same amount.
     case swap(item: NLPItem, to: ProductSummary)
+    /// Apply a result the shopper confirmed.
+    case confirm(id: String, NLPResult)
+    /// Queue these changes as one (they take back the last change).
+    case undo([CartChange])
     /// Ask the server for the latest orders.
     case showOrders
     /// Reconnect both channels now.
@@ -61,7 +65,7 @@ public func update(_ model: inout Model, _ msg: Msg, now: Duration) -> [Command]
         apply(event, to: &model, now: now)
         return []
     case .key(let key):
-        return press(key, on: &model)
+        return press(key, on: &model, now: now)
     }
 }
 
@@ -82,6 +86,7 @@ private func apply(_ event: ClientEvent, to model: inout Model, now: Duration) {
         }
     case .result(_, let result):
         model.lastResult = result
+        model.question = nil
         (model.receipt, model.orders, model.swappedTo, model.resultSelection) = (nil, nil, nil, 0)
         if let error = result.error { model.note("\(error.code.rawValue): \(error.message)", at: now, tone: .red) }
     case .cart(let cart):
@@ -99,6 +104,13 @@ private func apply(_ event: ClientEvent, to model: inout Model, now: Duration) {
     case .queued(_, let depth, nil):
         model.queued = depth
         if !model.walmart.isConnected { model.note("waiting for the network: your request is queued (\(depth) waiting)", at: now, tone: .yellow) }
+    case .held(let id, let result):
+        model.question = Model.Question(id: id, result: result)
+    case .changed(let commands):
+        let words = commands.compactMap { command in
+            model.pendingChanges.last { $0.command.id == command.id }.flatMap(ShopperWords.done)
+        }
+        model.lastChange = Model.LastChange(commands: commands, cartBefore: model.cart, words: words.joined(separator: ", "))
     case .delivered(let id):
         model.queued = max(0, model.queued - 1)
         if let index = model.pendingChanges.firstIndex(where: { $0.command.id == id }) {
@@ -125,12 +137,29 @@ private func apply(_ event: ClientEvent, to model: inout Model, now: Duration) {
     }
 }
 
-private func press(_ key: Key, on model: inout Model) -> [Command] {
+private func press(_ key: Key, on model: inout Model, now: Duration) -> [Command] {
     if model.showingHelp {
         model.showingHelp = false
         return []
     }
+    if let question = model.question {
+        let typing = !model.input.text.trimmingCharacters(in: .whitespaces).isEmpty
+        switch key {
+        case .enter where !typing:
+            model.question = nil
+            return [.confirm(id: question.id, question.result)]
+        case .escape, .enter:
+            // Esc, or a new line sent instead: the question is answered no.
+            model.question = nil
+            model.note("not done: \(ShopperWords.question(question.result, cart: model.cart))", at: now, tone: .yellow)
+            if key == .escape { return [] }
+        default:
+            break
+        }
+    }
     switch key {
+    case .control("/"):
+        return undo(&model, now: now)
     case .control("c"):
         model.quitting = true
         return [.quit]
@@ -200,6 +229,23 @@ private func pressInInput(_ key: Key, _ model: inout Model) -> [Command] {
         _ = model.input.apply(key)
     }
     return []
+}
+
+/// Takes back the last change: its inverse, queued as a change of its own (so a second
+/// undo puts it back again).
+private func undo(_ model: inout Model, now: Duration) -> [Command] {
+    guard let change = model.lastChange else {
+        model.note("nothing to undo", at: now, tone: .yellow)
+        return []
+    }
+    model.lastChange = nil
+    let inverse = Undo.inverse(of: change.commands, before: change.cartBefore)
+    guard !inverse.isEmpty else {
+        model.note("cannot undo: \(change.words)", at: now, tone: .yellow)
+        return []
+    }
+    model.note("undo: \(change.words.isEmpty ? "the last change" : change.words)", at: now)
+    return [.undo(inverse)]
 }
 
 /// ↑/↓ select, Enter swaps (an add) or adds (a search); typing goes back to the line.

@@ -110,14 +110,15 @@ public func view(_ model: Model, now: Duration, size: Size, colors: Bool = true)
     if !queued.isEmpty { painter.put(queued, column: width - queued.count, row: inputRow, style: Style(color: .yellow, reverse: true)) }
     painter.screen.cursor = (prompt.count + before - start, inputRow)
 
-    // Key hints for the pane the keys act on
-    painter.put(keyHints[model.focus] ?? "", row: footerRow, style: Style(dim: true, reverse: true))
+    // Key hints for the pane the keys act on, or for the question
+    let hints = model.question == nil ? keyHints[model.focus] ?? "" : " Enter confirms · Esc cancels · type a new line to do something else"
+    painter.put(hints, row: footerRow, style: Style(dim: true, reverse: true))
     painter.screen.fill(row: footerRow, style: Style(reverse: true))
     return painter.screen
 }
 
 let keyHints: [Model.Focus: String] = [
-    .input: " Enter send · Tab pick/edit · F1 help · F2 orders · Ctrl-R retry · Ctrl-C quit",
+    .input: " Enter send · Tab pick/edit · Ctrl-/ undo · F1 help · Ctrl-R retry · Ctrl-C quit",
     .result: " ↑↓ choose · Enter put it in the cart · Tab cart · Esc back to typing",
     .cart: " ↑↓ choose · + one more · - one less · Del remove · Tab log · Esc back to typing",
     .log: " ↑↓ PgUp PgDn scroll · Tab typing · Esc back to typing",
@@ -131,6 +132,8 @@ let helpLines = [
     "Enter (result)   an add: put the chosen product in instead; a search: add one of it",
     "+ - (cart)       one more / one less of the chosen line (½ lb of weighed products)",
     "Del, Backspace   (cart) remove the chosen line",
+    "Ctrl-/ (Ctrl-_)  undo the last cart change (a second undo puts it back)",
+    "Enter / Esc      when asked (\"remove 1 × Greek Yogurt?\"): confirm / leave the cart as it is",
     "F2               your latest orders",
     "← → Home End     move in the line; Backspace/Delete; Ctrl-U, Ctrl-W delete",
     "Esc              clear the line",
@@ -165,6 +168,10 @@ private func resultRows(_ model: Model) -> (heading: Int, rows: [ListRow]) {
     }
     guard let result = model.lastResult else { return (1, [ListRow(text: "  Type a query below and press Enter.", style: Style(dim: true))]) }
     var rows = [ListRow(text: "  \"\(result.text)\" → \(result.intent.rawValue) (\(Int((result.confidence * 100).rounded())) %)", style: Style(bold: true))]
+    if let question = model.question {
+        let text = "  \(ShopperWords.question(question.result, cart: model.cart))? Enter confirms · Esc cancels"
+        return (rows.count + 1, rows + [ListRow(text: text, style: Style(color: .yellow, bold: true))] + Array(itemRows(result).dropFirst()))
+    }
     if let error = result.error { rows.append(ListRow(text: "  \(error.message)", style: Style(color: .red))) }
     let choices = ResultChoices.of(model)
     switch choices {
@@ -182,16 +189,21 @@ private func resultRows(_ model: Model) -> (heading: Int, rows: [ListRow]) {
         }
         return (1, rows)
     case .none:
-        for item in result.items {
-            let amount = "\(Format.quantity(item.quantity)) \(item.unit.rawValue)"
-            if let product = item.product {
-                rows.append(ListRow(text: "  \(amount) \(item.phrase) → \(product.name), \(product.size)", right: Format.money(product.price)))
-            } else {
-                rows.append(ListRow(text: "  \(amount) \(item.phrase) → no matching product", style: Style(color: .yellow)))
-            }
-        }
+        rows += itemRows(result).dropFirst()
         return (rows.count, rows)
     }
+}
+
+/// A placeholder first row, then one row per item: amount, phrase, product.
+private func itemRows(_ result: NLPResult) -> [ListRow] {
+    [ListRow(text: "")]
+        + result.items.map { item in
+            let amount = "\(Format.quantity(item.quantity)) \(item.unit.rawValue)"
+            guard let product = item.product else {
+                return ListRow(text: "  \(amount) \(item.phrase) → no matching product", style: Style(color: .yellow))
+            }
+            return ListRow(text: "  \(amount) \(item.phrase) → \(product.name), \(product.size)", right: Format.money(product.price))
+        }
 }
 
 /// A cart row: the server's line (marked `…` while a change to it waits), or a queued

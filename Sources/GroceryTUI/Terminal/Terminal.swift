@@ -171,6 +171,7 @@ final class Terminal {
         case 9: return .tab
         case 27: return .escape
         case 1...26: return .control(Character(Unicode.Scalar(code + 96)!))
+        case 31: return .control("/")  // Ctrl-/ and Ctrl-_ both send 0x1F
         default:
             guard code >= 32, let scalar = Unicode.Scalar(code) else { return nil }
             return .character(Character(scalar))

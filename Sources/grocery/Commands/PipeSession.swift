@@ -62,6 +62,12 @@ struct PipeSession {
 /// Writes `grocery pipe`'s JSON lines, flushed one by one.
 final class PipePrinter: Sendable {
     private let start = ContinuousClock.now
+    /// Whether unsure results are applied, for their `unsure` event.
+    let applyUnsure: Bool
+
+    init(applyUnsure: Bool = false) {
+        self.applyUnsure = applyUnsure
+    }
 
     func print(_ event: ClientEvent) {
         var fields: [(String, Any)] = []
@@ -78,6 +84,13 @@ final class PipePrinter: Sendable {
             }
         case .result(let id, let result):
             fields = [("event", "result"), ("id", id), ("result", Self.object(result))]
+            // Below the threshold a change is held, or applied with --apply-unsure: said either way.
+            if result.intent.changesCart, result.error == nil, !result.isSure {
+                write(fields)
+                fields = [("event", "unsure"), ("id", id), ("result", Self.object(result)), ("applied", applyUnsure)]
+            }
+        case .held, .changed:
+            return  // the unsure event above says it; a change is seen in queued and cart
         case .cart(let cart):
             fields = [("event", "cart"), ("version", cart.version), ("items", Self.object(cart.items)), ("total", cart.total)]
         case .queued(let id, let depth, _):

@@ -30,6 +30,8 @@ struct TUICommand: AsyncParsableCommand {
             throw ExitCode.usage
         }
         var configuration = try client.configuration(environment: environment)
+        // The TUI asks before what it is not sure of, and always before clear and checkout.
+        configuration.confirmation = Confirmation(always: [.clear, .checkout])
         let logger = try FileLog.logger(path: logFile ?? environment["GROCERY_LOG_FILE"] ?? FileLog.defaultPath(environment: environment))
         let explicitURLs = client.walmartUrl != nil || client.groceryUrl != nil
             || environment["GROCERY_WALMART_URL"] != nil || environment["GROCERY_GROCERY_URL"] != nil
