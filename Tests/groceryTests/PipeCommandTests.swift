@@ -1,4 +1,5 @@
 import Foundation
+import GroceryNLP
 import GroceryProtocol
 import GroceryTestSupport
 import Testing
@@ -205,5 +206,40 @@ struct PipeCommandTests {
 
         #expect(try await GroceryProcess.run(["pipe", "--multiplier", "0.5"]).status == 2)
         #expect(try await GroceryProcess.run(["pipe", "--walmart-url", "http://x"]).status == 2)
+    }
+}
+
+/// Issue 31: a change the engine is not sure of waits for the shopper; in a pipe there is
+/// no one to ask, so it is reported and left, unless --apply-unsure.
+@Suite("grocery pipe: unsure results (real processes)", .timed)
+struct PipeUnsureTests {
+    static let unsure = "forget the chips, get them out of there"
+
+    @Test("an unsure removal is reported as 'unsure' and changes nothing; with --apply-unsure it is applied, once")
+    func unsureRemoval() async throws {
+        let understood = NLPParser().parse(Self.unsure)
+        try #require(understood.intent == .remove && understood.error == nil && !understood.isSure, "the shipped model reads this line otherwise: pick another")
+        let (server, pipe) = try await PipeCommandTests.pipeAgainstNewServer(user: "uma")
+        defer { server.signal(SIGKILL) }
+        pipe.send("add 2 lays classic potato chips")
+        pipe.send(Self.unsure)
+        pipe.endInput()
+        #expect(try await pipe.exitStatus(within: .seconds(30)) == 0, "\(pipe.standardError.suffix(400))")
+        let reported = try #require(pipe.events.first { $0.event == "unsure" })
+        #expect(reported["applied"] as? Bool == false)
+        #expect((reported["result"] as? [String: Any])?["intent"] as? String == "remove")
+        #expect(pipe.events.filter { $0.event == "queued" }.compactMap { $0["id"] as? String }.filter { $0.contains(":") }.count == 1)
+        var cart = try await PipeCommandTests.cart(of: "uma", port: server.groceryPort)
+        #expect(cart.items.map(\.productId) == ["chips-lays-classic"] && cart.items.first?.quantity == 2, "\(cart.items)")
+
+        let queueFile = scratchFolder("pipe").appendingPathComponent("q.json").path
+        let applying = try PipeProcess(
+            PipeCommandTests.urls(server.walmartPort, server.groceryPort) + ["--user-id", "uma", "--queue-file", queueFile, "--apply-unsure"])
+        applying.send(Self.unsure)
+        applying.endInput()
+        #expect(try await applying.exitStatus(within: .seconds(30)) == 0, "\(applying.standardError.suffix(400))")
+        #expect(applying.events.first { $0.event == "unsure" }?["applied"] as? Bool == true)
+        cart = try await PipeCommandTests.cart(of: "uma", port: server.groceryPort)
+        #expect(cart.items.isEmpty && cart.version == 2, "\(cart)")
     }
 }

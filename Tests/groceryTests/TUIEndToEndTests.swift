@@ -226,6 +226,46 @@ struct TUIEndToEndTests {
         _ = try await server.exitStatus(within: .seconds(15))
     }
 
+    @Test("a low-confidence removal asks: Esc leaves the cart alone, Enter applies it once, Ctrl-/ puts the line back")
+    func confirmAndUndo() async throws {
+        let unsure = PipeUnsureTests.unsure
+        let understood = NLPParser().parse(unsure)
+        try #require(understood.intent == .remove && understood.error == nil && !understood.isSure, "the shipped model reads this line otherwise: pick another")
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
+        let server = try await ServeProcess.start(Self.serveArguments(walmartPort, groceryPort, folder), fixedPorts: true)
+        let tmux = TmuxSession()
+        defer { tmux.kill() }
+        let command = Self.tuiCommand(walmartPort: walmartPort, groceryPort: groceryPort, user: "ask", folder: folder, [])
+        try await tmux.start("TERM=xterm-256color \(command); echo EXIT=$?; sleep 60", columns: 100, rows: 30)
+        try await tmux.waitFor("both channels connected") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
+
+        try await tmux.keys("add 2 lays classic potato chips", "Enter")
+        try await tmux.waitFor("the chips in the cart") { $0.contains("Cart v1 · 1 item") && $0.contains("2 × ") }
+        try await tmux.keys(unsure, "Enter")
+        try await tmux.waitFor("the question") { $0.contains("? Enter confirms · Esc cancels") && $0.contains("remove ") }
+        try await tmux.keys("Escape")
+        try await tmux.waitFor("the question answered no") { $0.contains("not done: remove ") && !$0.contains("? Enter confirms") }
+        #expect(try await PipeCommandTests.cart(of: "ask", port: groceryPort).version == 1)
+
+        try await tmux.keys(unsure, "Enter")
+        try await tmux.waitFor("the question again") { $0.contains("? Enter confirms · Esc cancels") }
+        try await tmux.keys("Enter")
+        try await tmux.waitFor("the line removed") { $0.contains("Cart v2 · 0 items") }
+        try await tmux.keys("Enter")  // an empty line: nothing to send, nothing to confirm
+        try await tmux.keys("C-_")  // Ctrl-/ and Ctrl-_ are the same byte
+        let undone = try await tmux.waitFor("the line back") { $0.contains("Cart v3 · 1 item") && $0.contains("undo: removed") }
+        #expect(undone.contains("2 × "))
+        let cart = try await PipeCommandTests.cart(of: "ask", port: groceryPort)
+        #expect(cart.version == 3 && cart.items.map(\.productId) == ["chips-lays-classic"] && cart.items.first?.quantity == 2, "\(cart)")
+
+        try await tmux.keys("C-c")
+        try await tmux.waitFor("the shell back with exit 0") { $0.contains("EXIT=0") }
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(15))
+    }
+
     @Test("an unknown TERM is a clear error with exit code 2")
     func unknownTerm() async throws {
         let tmux = TmuxSession()
