@@ -35,18 +35,18 @@ public struct NLPParser: Sendable {
         if text.unicodeScalars.allSatisfy({ $0 == "?" || $0.properties.isWhitespace }) {
             return NLPResult(text: text, intent: .help, confidence: 0.95)
         }
-        return IntentArbiter().decide(readByRules(text), probabilities: intentModel.probabilities(text))
+        let tokens = Tokenizer.tokenize(text)
+        return IntentArbiter().decide(readByRules(text, tokens: tokens), probabilities: intentModel.probabilities(text, tokens: tokens))
     }
 
     /// The rules' reading of a line that passed the guard rails, for evaluating the layers apart.
     func rulesOnly(_ text: String) -> RulesReading {
-        readByRules(text)
+        readByRules(text, tokens: Tokenizer.tokenize(text))
     }
 
     /// The deterministic layer.
-    private func readByRules(_ text: String) -> RulesReading {
-
-        let (maxPrice, tokens) = PriceFilter.extract(Utterance.dropHedges(Tokenizer.tokenize(text)))
+    private func readByRules(_ text: String, tokens: [Token]) -> RulesReading {
+        let (maxPrice, tokens) = PriceFilter.extract(Utterance.dropHedges(tokens))
         let filters = NLPFilters(maxPrice: maxPrice)
         let cleaned = Utterance.clean(SizeWords.mark(Self.oneMoreOrLess(Self.onlyAsUpdate(Self.lowerToTotal(tokens)))))
         let clauses = Clauses.read(cleaned) { words in
@@ -80,14 +80,14 @@ public struct NLPParser: Sendable {
                 range = (found.lowerBound + innerRange.lowerBound)..<(found.lowerBound + innerRange.upperBound)
             }
             guard intent.changesItems || intent == .search || intent == .price else {
-                return RulesReading(NLPResult(text: text, intent: intent, confidence: 1, filters: filters))
+                return RulesReading(NLPResult(text: text, intent: intent, confidence: 1, filters: filters), named: true)
             }
             // Search and price answer with a ranked list: the best and up to 7 more.
             if intent == .search || intent == .price { options.limit = 8 }
             // "which soda is the cheapest one you sell": the superlative's own words go too.
             let itemWords = clauses.price == nil ? Array(words[range]) : Clauses.superlativeQuestion(Array(words[range]))
             let items = self.items(itemWords.isEmpty ? Array(words[range]) : itemWords, intent: intent, options: options)
-            return finish(text: text, intent: intent, items: items, filters: filters)
+            return finish(text: text, intent: intent, items: items, filters: filters, named: true)
         }
         // "the cheapest mustard", "what's the priciest honey you have": a price question,
         // answered with the products in price order, like a price limit said alone.
@@ -132,11 +132,15 @@ public struct NLPParser: Sendable {
         /// The line is nothing but products the rules explain: the classifier may doubt
         /// the intent, not overrule it.
         var exact: Bool
+        /// An intent rule named the intent: a verb or a set phrase ("grab …", "put … in my
+        /// cart", "clear my cart"), not a bare product list or a superlative alone.
+        var named: Bool
 
-        init(_ result: NLPResult, quality: Double = 1, exact: Bool = false) {
+        init(_ result: NLPResult, quality: Double = 1, exact: Bool = false, named: Bool = false) {
             self.result = result
             self.quality = quality
             self.exact = exact
+            self.named = named
         }
     }
 
@@ -360,7 +364,7 @@ public struct NLPParser: Sendable {
             explained: match.map { $0.namesHead && $0.unmatchedWords == 0 } ?? false)
     }
 
-    private func finish(text: String, intent: Intent, items: [ParsedItem], filters: NLPFilters, exact: Bool = false) -> RulesReading {
+    private func finish(text: String, intent: Intent, items: [ParsedItem], filters: NLPFilters, exact: Bool = false, named: Bool = false) -> RulesReading {
         var error: NLPProblem?
         if let bad = items.first(where: { !Self.isValidQuantity($0.item.quantity) }) {
             error = NLPProblem(
@@ -375,7 +379,7 @@ public struct NLPParser: Sendable {
         }
         let quality = items.isEmpty ? 1 : items.map { $0.product == nil ? 0.3 : 0.5 + 0.5 * $0.coverage }.reduce(0, +) / Double(items.count)
         let result = NLPResult(text: text, intent: intent, confidence: quality, items: items.map(\.item), filters: filters, error: error)
-        return RulesReading(result, quality: quality, exact: exact)
+        return RulesReading(result, quality: quality, exact: exact, named: named)
     }
 
     static func isValidQuantity(_ quantity: Double) -> Bool {

@@ -11,6 +11,9 @@ import GroceryProtocol
 ///   else, the classifier wins: out of scope gives `unknown` with no items; a question
 ///   keeps the items for `search` and `price`; another change (an add that was a
 ///   removal) takes the classifier's intent, at its own, lower, confidence;
+/// - but a change a rule read from its verb ("grab the priciest cheddar", "put 2 avocados
+///   in my cart") is overruled only by out of scope: a question or another change only
+///   lowers its confidence, so it asks;
 /// - when the rules ask a question or found nothing, they stand: nothing changes either way;
 /// - a line that is nothing but products the rules explain whole ("blueberries", "2 milk
 ///   3 eggs") keeps the rules' intent and items: the classifier has few words to read,
@@ -33,7 +36,10 @@ struct IntentArbiter: Sendable {
         var result = ruled
         let best = probabilities.best
         let threshold = best.intent.changesCart ? overruleByChange : overruleByQuestion
-        if !reading.exact, ruled.intent.changesCart, best.intent != ruled.intent, best.probability >= threshold {
+        // A change a rule named from its verb is overruled only by out of scope: that it is
+        // a question, the classifier may doubt (and so lower the confidence), not decide.
+        let mayOverrule = !reading.exact && (!reading.named || best.intent == .unknown)
+        if mayOverrule, ruled.intent.changesCart, best.intent != ruled.intent, best.probability >= threshold {
             result.intent = best.intent
             switch best.intent {
             case .unknown, .cart, .help, .clear, .checkout:

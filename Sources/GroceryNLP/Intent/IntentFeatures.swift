@@ -1,91 +1,102 @@
-/// A line as the intent classifier sees it: a sparse vector of hashed features.
+/// A line as the intent classifier sees it: hashed feature slots, a slot once for every
+/// time its feature occurs. The first `wordCount` slots are word features, each worth
+/// `wordValue`; the rest are character features, each worth `characterValue`. Repeats
+/// are not merged: the model is linear, so a slot twice counts as its value twice.
 struct FeatureVector: Sendable, Equatable {
-    /// Feature slots, ascending, each once.
-    var indices: [Int32]
-    /// The value of each slot, the vector's length 1.
-    var values: [Float]
+    var slots: [Int32]
+    var wordCount: Int
+    var wordValue: Float
+    var characterValue: Float
+
+    /// Each slot with its value, in order.
+    func forEach(_ body: (Int, Float) -> Void) {
+        for (index, slot) in slots.enumerated() { body(Int(slot), index < wordCount ? wordValue : characterValue) }
+    }
 }
 
 /// Turns a line into the classifier's features: word unigrams and bigrams (the parser's
 /// own tokens, every number as "#", the line's start and end as words), and character
-/// 3–5-grams of the folded text with its punctuation ("?", "<", ";" say much about a line)
-/// and every digit as "0". Character grams let a typo ("remvoe") share most of its
-/// features with the word. Features are hashed into `dimension` slots (FNV-1a, the same
-/// on every machine); words and characters are each scaled to length 1 so that a long
-/// line's characters do not drown its words.
+/// 3–5-grams of the folded text's UTF-8 bytes with its punctuation ("?", "<", ";" say
+/// much about a line) and every digit as "0". Character grams let a typo ("remvoe")
+/// share most of its features with the word. Features are hashed into `dimension` slots
+/// (FNV-1a, the same on every machine); words and characters each weigh 1 in all
+/// (each occurrence 1/√n of its kind), so a long line's characters do not drown its words.
 struct IntentFeatures: Sendable {
     /// How many slots features are hashed into.
     let dimension: Int
 
     func vector(_ text: String) -> FeatureVector {
-        var words: [UInt32] = []
-        let tokens = ["<s>"] + Tokenizer.tokenize(text).map { $0.number != nil ? "#" : $0.text } + ["</s>"]
-        for (index, token) in tokens.enumerated() {
-            if index > 0, index < tokens.count - 1 { words.append(Self.hash(1, token)) }
-            if index > 0 { words.append(Self.hash(2, tokens[index - 1] + " " + token)) }
+        vector(text, tokens: Tokenizer.tokenize(text))
+    }
+
+    /// The features of `text`, whose tokens the parser has read already.
+    func vector(_ text: String, tokens: [Token]) -> FeatureVector {
+        var slots: [Int32] = []
+        slots.reserveCapacity(2 * tokens.count + 3 * text.utf8.count + 8)
+        var previous = Self.word("<s>")
+        for token in tokens {
+            let word = token.number != nil ? Self.number : Self.word(token.text)
+            slots.append(slot(word))
+            slots.append(slot(Self.pair(previous, word)))
+            previous = word
         }
-        var characters: [UInt32] = []
-        let folded = Self.characterText(text)
-        for n in 3...5 where folded.count >= n {
-            for start in 0...(folded.count - n) { characters.append(Self.hash(3, folded[start..<start + n])) }
-        }
-        // Sorted slots and sums in one order, so a vector is the same bit for bit on every run.
-        var slots: [(Int32, Float)] = []
-        for block in [words, characters] {
-            let counts = Self.counts(block.map { Int32(Int($0) % dimension) })
-            let norm = counts.reduce(Float(0)) { $0 + $1.1 * $1.1 }.squareRoot()
-            guard norm > 0 else { continue }
-            slots += counts.map { ($0.0, $0.1 / norm / Float(2).squareRoot()) }
-        }
-        slots.sort { $0.0 < $1.0 }
-        var vector = FeatureVector(indices: [], values: [])
-        for (slot, value) in slots {
-            if vector.indices.last == slot {
-                vector.values[vector.values.count - 1] += value
-            } else {
-                vector.indices.append(slot)
-                vector.values.append(value)
+        slots.append(slot(Self.pair(previous, Self.word("</s>"))))
+        let wordCount = slots.count
+
+        let bytes = Self.characterBytes(text)
+        if bytes.count >= 3 {
+            for start in 0...(bytes.count - 3) {
+                var hash = Self.fnv(0x811C_9DC5, 3)
+                for offset in 0..<5 where start + offset < bytes.count {
+                    hash = Self.fnv(hash, bytes[start + offset])
+                    if offset >= 2 { slots.append(slot(hash)) }
+                }
             }
         }
-        return vector
+        let characters = slots.count - wordCount
+        let half = Float(2).squareRoot()
+        return FeatureVector(
+            slots: slots, wordCount: wordCount, wordValue: 1 / (Float(wordCount).squareRoot() * half),
+            characterValue: characters > 0 ? 1 / (Float(characters).squareRoot() * half) : 0)
     }
 
-    /// Each slot once with how often it occurs, ascending.
-    private static func counts(_ slots: [Int32]) -> [(Int32, Float)] {
-        var counts: [(Int32, Float)] = []
-        for slot in slots.sorted() {
-            if counts.last?.0 == slot { counts[counts.count - 1].1 += 1 } else { counts.append((slot, 1)) }
-        }
-        return counts
+    private func slot(_ hash: UInt32) -> Int32 {
+        Int32(Int(hash) % dimension)
     }
 
-    /// Lowercase, folded, white space runs as one space, digits as "0", a space at each end.
-    private static func characterText(_ text: String) -> [Unicode.Scalar] {
-        var scalars: [Unicode.Scalar] = [" "]
-        for scalar in Tokenizer.fold(text).unicodeScalars {
-            if scalar.properties.isWhitespace {
-                if scalars.last != " " { scalars.append(" ") }
-            } else if scalar >= "0" && scalar <= "9" {
-                scalars.append("0")
-            } else {
-                scalars.append(scalar)
-            }
-        }
-        if scalars.last != " " { scalars.append(" ") }
-        return scalars
-    }
+    private static let number = word("#")
 
-    /// FNV-1a over a namespace byte and the UTF-8 of `text`.
-    private static func hash(_ namespace: UInt8, _ text: String) -> UInt32 {
-        var hash = fnv(0x811C_9DC5, namespace)
+    private static func word(_ text: String) -> UInt32 {
+        var hash = fnv(0x811C_9DC5, 1)
         for byte in text.utf8 { hash = fnv(hash, byte) }
         return hash
     }
 
-    private static func hash(_ namespace: UInt8, _ scalars: ArraySlice<Unicode.Scalar>) -> UInt32 {
-        var hash = fnv(0x811C_9DC5, namespace)
-        for scalar in scalars { UTF8.encode(scalar) { hash = fnv(hash, $0) } }
+    /// A bigram's hash from its words' hashes, without building its text.
+    private static func pair(_ first: UInt32, _ second: UInt32) -> UInt32 {
+        var hash = fnv(0x811C_9DC5, 2)
+        for shift in stride(from: 0, to: 32, by: 8) { hash = fnv(hash, UInt8(truncatingIfNeeded: first >> UInt32(shift))) }
+        for shift in stride(from: 0, to: 32, by: 8) { hash = fnv(hash, UInt8(truncatingIfNeeded: second >> UInt32(shift))) }
         return hash
+    }
+
+    /// The folded text's UTF-8: white space runs as one space, digits as "0", a space at
+    /// each end.
+    private static func characterBytes(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = [0x20]
+        bytes.reserveCapacity(text.utf8.count + 2)
+        for byte in Tokenizer.fold(text).utf8 {
+            switch byte {
+            case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20:
+                if bytes.last != 0x20 { bytes.append(0x20) }
+            case 0x30...0x39:
+                bytes.append(0x30)
+            default:
+                bytes.append(byte)
+            }
+        }
+        if bytes.last != 0x20 { bytes.append(0x20) }
+        return bytes
     }
 
     private static func fnv(_ hash: UInt32, _ byte: UInt8) -> UInt32 {

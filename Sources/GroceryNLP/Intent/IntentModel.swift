@@ -27,6 +27,11 @@ public struct IntentModel: Sendable, Equatable {
         probabilities(features.vector(text))
     }
 
+    /// The same, from the tokens the parser has read already.
+    func probabilities(_ text: String, tokens: [Token]) -> IntentProbabilities {
+        probabilities(features.vector(text, tokens: tokens))
+    }
+
     func probabilities(_ vector: FeatureVector) -> IntentProbabilities {
         IntentProbabilities(Self.softmax(scores(vector), temperature: temperature))
     }
@@ -35,9 +40,12 @@ public struct IntentModel: Sendable, Equatable {
         let count = Self.classes.count
         var scores = bias
         weights.withUnsafeBufferPointer { weights in
-            for (slot, value) in zip(vector.indices, vector.values) {
-                let row = Int(slot) * count
-                for k in 0..<count { scores[k] += weights[row + k] * value }
+            scores.withUnsafeMutableBufferPointer { scores in
+                for (index, slot) in vector.slots.enumerated() {
+                    let value = index < vector.wordCount ? vector.wordValue : vector.characterValue
+                    let row = Int(slot) * count
+                    for k in 0..<count { scores[k] += weights[row + k] * value }
+                }
             }
         }
         return scores

@@ -18,16 +18,16 @@ public struct IntentTrainer: Sendable {
         /// Seeds the order lines are visited in.
         public var seed: UInt64 = 31
         /// Passes over the lines.
-        public var epochs = 12
+        public var epochs = 20
         /// Feature slots.
         public var dimension = 1 << 14
         /// The L2 penalty per step.
         public var l2: Float = 1e-4
         /// The first pass's step size; pass e uses rate / (1 + e).
-        public var rate: Float = 0.5
+        public var rate: Float = 1
         /// How far lines are weighed against their intent's frequency: 0 not at all,
         /// 1 so that every intent weighs the same in total.
-        public var balance: Float = 0.5
+        public var balance: Float = 0.75
 
         /// The shipped model's settings.
         public init() {}
@@ -113,8 +113,8 @@ public struct IntentTrainer: Sendable {
                 for sample in order {
                     let (vector, label) = data[sample]
                     for k in 0..<count { probabilities[k] = bias[k] }
-                    for (slot, value) in zip(vector.indices, vector.values) {
-                        let row = Int(slot) * count
+                    vector.forEach { slot, value in
+                        let row = slot * count
                         for k in 0..<count { probabilities[k] += scale * weights[row + k] * value }
                     }
                     let top = probabilities.max()!
@@ -129,8 +129,8 @@ public struct IntentTrainer: Sendable {
                         probabilities[k] = rate * gradient / scale
                         bias[k] -= rate * gradient
                     }
-                    for (slot, value) in zip(vector.indices, vector.values) {
-                        let row = Int(slot) * count
+                    vector.forEach { slot, value in
+                        let row = slot * count
                         for k in 0..<count { weights[row + k] -= probabilities[k] * value }
                     }
                 }
