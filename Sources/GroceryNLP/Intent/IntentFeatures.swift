@@ -26,45 +26,61 @@ struct IntentFeatures: Sendable {
     let dimension: Int
 
     func vector(_ text: String) -> FeatureVector {
-        vector(text, tokens: Tokenizer.tokenize(text))
+        var slots: [Int32] = []
+        var values: (word: Float, character: Float) = (0, 0)
+        var wordCount = 0
+        forEachFeature(text, tokens: Tokenizer.tokenize(text)) { slot, value, isWord in
+            slots.append(Int32(slot))
+            if isWord {
+                wordCount += 1
+                values.word = value
+            } else {
+                values.character = value
+            }
+        }
+        return FeatureVector(slots: slots, wordCount: wordCount, wordValue: values.word, characterValue: values.character)
     }
 
-    /// The features of `text`, whose tokens the parser has read already.
-    func vector(_ text: String, tokens: [Token]) -> FeatureVector {
-        var slots: [Int32] = []
-        slots.reserveCapacity(2 * tokens.count + 3 * text.utf8.count + 8)
-        var previous = Self.word("<s>")
+    /// Calls `body` with each feature's slot, its value and whether it is a word feature,
+    /// words first, in the order of the line. Nothing is stored: the model adds up as it goes.
+    @inline(__always)
+    func forEachFeature(_ text: String, tokens: [Token], _ body: (Int, Float, Bool) -> Void) {
+        let bytes = Self.characterBytes(text)
+        let words = 2 * tokens.count + 1
+        let characters = max(0, bytes.count - 2) + max(0, bytes.count - 3) + max(0, bytes.count - 4)
+        let half = Float(2).squareRoot()
+        let wordValue = 1 / (Float(words).squareRoot() * half)
+        let characterValue = characters > 0 ? 1 / (Float(characters).squareRoot() * half) : 0
+
+        var previous = Self.start
         for token in tokens {
             let word = token.number != nil ? Self.number : Self.word(token.text)
-            slots.append(slot(word))
-            slots.append(slot(Self.pair(previous, word)))
+            body(slot(word), wordValue, true)
+            body(slot(Self.pair(previous, word)), wordValue, true)
             previous = word
         }
-        slots.append(slot(Self.pair(previous, Self.word("</s>"))))
-        let wordCount = slots.count
+        body(slot(Self.pair(previous, Self.end)), wordValue, true)
 
-        let bytes = Self.characterBytes(text)
-        if bytes.count >= 3 {
+        bytes.withUnsafeBufferPointer { bytes in
+            guard bytes.count >= 3 else { return }
             for start in 0...(bytes.count - 3) {
                 var hash = Self.fnv(0x811C_9DC5, 3)
-                for offset in 0..<5 where start + offset < bytes.count {
+                for offset in 0..<min(5, bytes.count - start) {
                     hash = Self.fnv(hash, bytes[start + offset])
-                    if offset >= 2 { slots.append(slot(hash)) }
+                    if offset >= 2 { body(slot(hash), characterValue, false) }
                 }
             }
         }
-        let characters = slots.count - wordCount
-        let half = Float(2).squareRoot()
-        return FeatureVector(
-            slots: slots, wordCount: wordCount, wordValue: 1 / (Float(wordCount).squareRoot() * half),
-            characterValue: characters > 0 ? 1 / (Float(characters).squareRoot() * half) : 0)
     }
 
-    private func slot(_ hash: UInt32) -> Int32 {
-        Int32(Int(hash) % dimension)
+    /// `dimension` is a power of two (``IntentModelFile`` refuses others), so a mask is the modulo.
+    private func slot(_ hash: UInt32) -> Int {
+        Int(hash) & (dimension - 1)
     }
 
     private static let number = word("#")
+    private static let start = word("<s>")
+    private static let end = word("</s>")
 
     private static func word(_ text: String) -> UInt32 {
         var hash = fnv(0x811C_9DC5, 1)
@@ -85,18 +101,32 @@ struct IntentFeatures: Sendable {
     private static func characterBytes(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = [0x20]
         bytes.reserveCapacity(text.utf8.count + 2)
-        for byte in Tokenizer.fold(text).utf8 {
-            switch byte {
-            case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20:
-                if bytes.last != 0x20 { bytes.append(0x20) }
-            case 0x30...0x39:
-                bytes.append(0x30)
-            default:
-                bytes.append(byte)
-            }
+        // ASCII is lowercased here, byte by byte; anything else is folded as the tokenizer does.
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return characterBytes(folded: Tokenizer.fold(text)) }
+            append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte, to: &bytes)
         }
         if bytes.last != 0x20 { bytes.append(0x20) }
         return bytes
+    }
+
+    private static func characterBytes(folded: String) -> [UInt8] {
+        var bytes: [UInt8] = [0x20]
+        for byte in folded.utf8 { append(byte, to: &bytes) }
+        if bytes.last != 0x20 { bytes.append(0x20) }
+        return bytes
+    }
+
+    @inline(__always)
+    private static func append(_ byte: UInt8, to bytes: inout [UInt8]) {
+        switch byte {
+        case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20:
+            if bytes.last != 0x20 { bytes.append(0x20) }
+        case 0x30...0x39:
+            bytes.append(0x30)
+        default:
+            bytes.append(byte)
+        }
     }
 
     private static func fnv(_ hash: UInt32, _ byte: UInt8) -> UInt32 {

@@ -55,7 +55,9 @@ public enum IntentModelFile {
         guard names == IntentModel.classes.map(\.rawValue) else {
             throw FormatError(description: "the model's classes \(names) are not this build's intents")
         }
-        guard dimension > 0, dimension <= 1 << 24 else { throw FormatError(description: "bad dimension \(dimension)") }
+        guard dimension > 0, dimension <= 1 << 24, dimension & (dimension - 1) == 0 else {
+            throw FormatError(description: "bad dimension \(dimension) (a power of two up to 2^24)")
+        }
         let temperature = Float(bitPattern: try reader.uint32())
         var bias: [Float] = []
         var scales: [Float] = []

@@ -19,7 +19,7 @@ public struct IntentTrainer: Sendable {
         public var seed: UInt64 = 31
         /// Passes over the lines.
         public var epochs = 20
-        /// Feature slots.
+        /// Feature slots: a power of two.
         public var dimension = 1 << 14
         /// The L2 penalty per step.
         public var l2: Float = 1e-4
@@ -47,7 +47,7 @@ public struct IntentTrainer: Sendable {
         var settings = Settings()
         if let value = environment["GROCERY_TRAIN_SEED"].flatMap(UInt64.init) { settings.seed = value }
         if let value = environment["GROCERY_TRAIN_EPOCHS"].flatMap(Int.init) { settings.epochs = value }
-        if let value = environment["GROCERY_TRAIN_DIMENSION"].flatMap(Int.init) { settings.dimension = value }
+        if let value = environment["GROCERY_TRAIN_DIMENSION"].flatMap(Int.init), value > 0, value & (value - 1) == 0 { settings.dimension = value }
         if let value = environment["GROCERY_TRAIN_L2"].flatMap(Float.init) { settings.l2 = value }
         if let value = environment["GROCERY_TRAIN_RATE"].flatMap(Float.init) { settings.rate = value }
         if let value = environment["GROCERY_TRAIN_BALANCE"].flatMap(Float.init) { settings.balance = value }
@@ -64,9 +64,7 @@ public struct IntentTrainer: Sendable {
     /// ``leaveOneSetOut(_:)``'s predictions, with that evaluation.
     public func trainShipped(_ lines: [LabelledLine]) -> (model: IntentModel, evaluation: CrossValidation) {
         let evaluation = leaveOneSetOut(lines)
-        var model = train(lines)
-        model.temperature = evaluation.temperature
-        return (model, evaluation)
+        return (train(lines).at(temperature: evaluation.temperature), evaluation)
     }
 
     /// For each set, a model trained on the others scores that set's lines.
