@@ -36,8 +36,8 @@ struct IntentArbiter: Sendable {
         var result = ruled
         let best = probabilities.best
         let threshold = best.intent.changesCart ? overruleByChange : overruleByQuestion
-        // A change a rule named from its verb is overruled only by out of scope: that it is
-        // a question, the classifier may doubt (and so lower the confidence), not decide.
+        // A change a rule read from its verb is overruled only by out of scope; reading it
+        // as a question or another change, the classifier only lowers its confidence.
         let mayOverrule = !reading.exact && (!reading.named || best.intent == .unknown)
         if mayOverrule, ruled.intent.changesCart, best.intent != ruled.intent, best.probability >= threshold {
             result.intent = best.intent
