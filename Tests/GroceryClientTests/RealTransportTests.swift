@@ -124,4 +124,42 @@ struct RealTransportTests {
             await client.close()
         }
     }
+
+    @Test("GroceryClient: a held result changes nothing until confirmed; confirmed twice, it changes the cart once")
+    func confirmTwice() async throws {
+        try await withServer { server in
+            var configuration = ClientConfiguration(userId: "cora")
+            configuration.walmartURL = server.walmartURL
+            configuration.groceryURL = server.groceryURL
+            configuration.confirmation = Confirmation(below: 1.01)  // every change waits
+            let client = try GroceryClient(configuration: configuration)
+            let collected = Task {
+                var carts: [CartSnapshot] = []
+                var held = 0
+                for await event in client.events {
+                    switch event {
+                    case .held(let id, let result):
+                        held += 1
+                        // The bananas are confirmed twice, the milk once.
+                        try? await client.confirm(id, result)
+                        if held == 1 { try? await client.confirm(id, result) }
+                    case .cart(let cart):
+                        carts.append(cart)
+                        if cart.items.contains(where: { $0.productId.contains("milk") }) { return carts }
+                    default:
+                        break
+                    }
+                }
+                return carts
+            }
+            await client.start()
+            try await client.submit("add 3 bananas")
+            try await client.submit("add 1 gallon of whole milk")
+            let carts = try await withDeadline(.seconds(60), { await collected.value }, onTimeout: { await client.close() }) ?? []
+            let last = try #require(carts.last)
+            #expect(last.version == 2, "\(carts.map(\.version))")
+            #expect(last.items.first { $0.productId == "banana" }?.quantity == 3)
+            await client.close()
+        }
+    }
 }

@@ -69,6 +69,11 @@ struct ConfirmUndoTests {
         #expect(model.log.last?.text == "undo: removed 1 × Great Value Whole Milk")
         #expect(update(&model, .key(.control("/")), now: .seconds(9)) == [])
         #expect(model.log.last?.text == "nothing to undo")
+        // The undo's own messages are the last change: a second undo takes them back.
+        let putBack = CartCommand(id: "u0", action: .add, productId: "milk-whole-gallon", quantity: 1, unit: .each)
+        _ = update(&model, .client(.queued(id: putBack.id, depth: 1, change: putBack)), now: .seconds(9))
+        _ = update(&model, .client(.changed([putBack])), now: .seconds(9))
+        #expect(update(&model, .key(.control("/")), now: .seconds(10)) == [.undo([CartChange(action: .remove, productId: "milk-whole-gallon", quantity: 1, unit: .each)])])
     }
 
     @Test("golden: the question, and the log after an undo")

@@ -80,14 +80,8 @@ public final class IntentModel: Sendable, Equatable {
     func scores(_ vector: FeatureVector) -> [Float] {
         let count = Self.classes.count
         var scores = bias
-        weights.withUnsafeBufferPointer { weights in
-            scores.withUnsafeMutableBufferPointer { scores in
-                for (index, slot) in vector.slots.enumerated() {
-                    let value = index < vector.wordCount ? vector.wordValue : vector.characterValue
-                    let row = Int(slot) * count
-                    for k in 0..<count { scores[k] += weights[row + k] * value }
-                }
-            }
+        vector.forEach { slot, value in
+            for k in 0..<count { scores[k] += weights[slot * count + k] * value }
         }
         return scores
     }

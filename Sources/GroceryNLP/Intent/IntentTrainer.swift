@@ -56,21 +56,29 @@ public struct IntentTrainer: Sendable {
 
     /// A model of `lines` with temperature 1.
     public func train(_ lines: [LabelledLine]) -> IntentModel {
-        let features = IntentFeatures(dimension: settings.dimension)
-        return fit(lines.map { (features.vector($0.text), Self.classIndex($0.intent)) })
+        fit(zip(vectors(lines), lines).map { ($0, Self.classIndex($1.intent)) })
     }
 
     /// The shipped model: trained on every line, its temperature fitted on
     /// ``leaveOneSetOut(_:)``'s predictions, with that evaluation.
     public func trainShipped(_ lines: [LabelledLine]) -> (model: IntentModel, evaluation: CrossValidation) {
-        let evaluation = leaveOneSetOut(lines)
-        return (train(lines).at(temperature: evaluation.temperature), evaluation)
+        let vectors = vectors(lines)
+        let evaluation = leaveOneSetOut(lines, vectors: vectors)
+        let model = fit(zip(vectors, lines).map { ($0, Self.classIndex($1.intent)) })
+        return (model.at(temperature: evaluation.temperature), evaluation)
     }
 
     /// For each set, a model trained on the others scores that set's lines.
     public func leaveOneSetOut(_ lines: [LabelledLine]) -> CrossValidation {
+        leaveOneSetOut(lines, vectors: vectors(lines))
+    }
+
+    private func vectors(_ lines: [LabelledLine]) -> [FeatureVector] {
         let features = IntentFeatures(dimension: settings.dimension)
-        let vectors = lines.map { features.vector($0.text) }
+        return lines.map { features.vector($0.text) }
+    }
+
+    private func leaveOneSetOut(_ lines: [LabelledLine], vectors: [FeatureVector]) -> CrossValidation {
         var sets: [String] = []
         for line in lines where !sets.contains(line.set) { sets.append(line.set) }
         var predictions: [CrossValidation.Prediction] = []

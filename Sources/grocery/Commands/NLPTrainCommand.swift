@@ -46,11 +46,6 @@ struct NLPTrainCommand: ParsableCommand {
             evaluation.temperature)
         report += "confusion (row: labelled, column: predicted):\n" + Self.confusion(evaluation)
         report += "reliability (probability of the likeliest intent, at the fitted temperature):\n" + Self.reliability(evaluation)
-        if let path = ProcessInfo.processInfo.environment["GROCERY_TRAIN_MISSES"] {
-            let misses = evaluation.predictions.filter { $0.predicted != $0.line.intent }
-                .map { "\($0.line.set)\t\($0.line.intent.rawValue)\t\($0.predicted.rawValue)\t\($0.line.text)" }
-            try misses.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        }
         let bytes = IntentModelFile.encode(model)
         try Data(bytes).write(to: URL(fileURLWithPath: output))
         report += "wrote \(output) (\(bytes.count) bytes)\n"
