@@ -34,12 +34,17 @@ let package = Package(
         .target(name: "GroceryProtocol"),
         // The catalog and the intent model live in the top-level Resources/ folder and are
         // compiled into the binary (embedInCode), so `grocery nlp` works from any directory
-        // and from a copied release binary. Catalog/catalog.json and Intent/intent-model.bin
-        // are symlinks to them.
+        // and from a copied release binary. Catalog/catalog.json, Intent/intent-model.bin and
+        // Text/other-languages.json are symlinks to them.
         .target(
             name: "GroceryNLP",
             dependencies: ["GroceryProtocol"],
-            resources: [.embedInCode("Catalog/catalog.json"), .embedInCode("Intent/intent-model.bin")]
+            resources: [
+                .embedInCode("Catalog/catalog.json"), .embedInCode("Intent/intent-model.bin"), .embedInCode("Text/other-languages.json"),
+            ],
+            // Optimised in debug builds too: `swift test` retrains the intent classifier
+            // (IntentLayerTests), which takes 6 minutes unoptimised and 40 s optimised.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(
             name: "GroceryServer",

@@ -46,11 +46,13 @@ struct IntentArbiter: Sendable {
                 result.items = []
                 result.error = nil
             case .search, .price:
-                // A quantity that cannot be is still refused, whatever was asked.
-                result.error = ruled.error?.code == .invalidQuantity ? ruled.error : nil
+                result.error = nil
             case .add, .remove, .update:
-                result.error = Self.problem(result.items, intent: best.intent) ?? ruled.error.flatMap { $0.code == .invalidQuantity ? $0 : nil }
+                result.error = Self.problem(result.items, intent: best.intent)
             }
+            // A quantity that cannot be is still refused, whatever was asked: the shopper
+            // hears why, and nothing changes.
+            if ruled.error?.code == .invalidQuantity { result.error = ruled.error }
         }
         let sure = result.items.isEmpty ? probabilities[result.intent] : probabilities[result.intent] * reading.quality
         result.confidence = (sure * 100).rounded() / 100

@@ -43,8 +43,18 @@ struct IntentFeatures: Sendable {
 
     /// Calls `body` with each feature's slot, its value and whether it is a word feature,
     /// words first, in the order of the line. Nothing is stored: the model adds up as it goes.
+    /// A line with words of another language (``OtherLanguages``) is read in English.
     @inline(__always)
     func forEachFeature(_ text: String, tokens: [Token], _ body: (Int, Float, Bool) -> Void) {
+        if let english = OtherLanguages.shared.translated(text, tokens: tokens) {
+            forEachFeature(read: english, tokens: Tokenizer.tokenize(english), body)
+        } else {
+            forEachFeature(read: text, tokens: tokens, body)
+        }
+    }
+
+    @inline(__always)
+    private func forEachFeature(read text: String, tokens: [Token], _ body: (Int, Float, Bool) -> Void) {
         let bytes = Self.characterBytes(text)
         let words = 2 * tokens.count + 1
         let characters = max(0, bytes.count - 2) + max(0, bytes.count - 3) + max(0, bytes.count - 4)

@@ -1,30 +1,26 @@
 import Foundation
 import GroceryProtocol
 
-/// Trains ``IntentModel``s: seeded stochastic gradient descent on the softmax
-/// cross-entropy with an L2 penalty. The same lines and settings give the same model bit
-/// for bit (one thread, a fixed order of every sum, a seeded shuffle).
+/// Trains ``IntentModel``s: the softmax cross-entropy with an L2 penalty, minimised over
+/// all lines at once by limited-memory BFGS. The same lines and settings give the same
+/// model bit for bit (no randomness, one thread, a fixed order of every sum).
 public struct IntentTrainer: Sendable {
     /// The sets the shipped model is trained on, in this order.
     public static let trainingSets = [
         "phrasings", "tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7", "tuning8", "tuning9",
-        "heldout", "intents", "intents2", "intents3",
+        "heldout", "intents", "intents2", "intents3", "intents4", "intents5",
     ]
     /// Sets that are only ever scored: the must-not-change set.
     public static let neverTrainedOn = ["mustnotchange"]
 
     /// Everything that decides the model besides its lines.
     public struct Settings: Sendable, Equatable {
-        /// Seeds the order lines are visited in.
-        public var seed: UInt64 = 31
-        /// Passes over the lines.
-        public var epochs = 20
+        /// Steps of the optimiser; each reads every line once or a few times.
+        public var iterations = 150
         /// Feature slots: a power of two.
         public var dimension = 1 << 14
-        /// The L2 penalty per step.
-        public var l2: Float = 1e-4
-        /// The first pass's step size; pass e uses rate / (1 + e).
-        public var rate: Float = 1
+        /// The L2 penalty on the weights (not the biases), against the mean loss a line.
+        public var l2: Double = 1e-6
         /// How far lines are weighed against their intent's frequency: 0 not at all,
         /// 1 so that every intent weighs the same in total.
         public var balance: Float = 0.75
@@ -41,15 +37,13 @@ public struct IntentTrainer: Sendable {
         self.settings = settings
     }
 
-    /// Settings from `GROCERY_TRAIN_*` variables (SEED, EPOCHS, DIMENSION, L2, RATE, BALANCE),
+    /// Settings from `GROCERY_TRAIN_*` variables (ITERATIONS, DIMENSION, L2, BALANCE),
     /// the shipped ones for the rest: for trying a recipe with `grocery nlp train`.
     public static func settings(from environment: [String: String]) -> Settings {
         var settings = Settings()
-        if let value = environment["GROCERY_TRAIN_SEED"].flatMap(UInt64.init) { settings.seed = value }
-        if let value = environment["GROCERY_TRAIN_EPOCHS"].flatMap(Int.init) { settings.epochs = value }
+        if let value = environment["GROCERY_TRAIN_ITERATIONS"].flatMap(Int.init), value > 0 { settings.iterations = value }
         if let value = environment["GROCERY_TRAIN_DIMENSION"].flatMap(Int.init), value > 0, value & (value - 1) == 0 { settings.dimension = value }
-        if let value = environment["GROCERY_TRAIN_L2"].flatMap(Float.init) { settings.l2 = value }
-        if let value = environment["GROCERY_TRAIN_RATE"].flatMap(Float.init) { settings.rate = value }
+        if let value = environment["GROCERY_TRAIN_L2"].flatMap(Double.init), value >= 0 { settings.l2 = value }
         if let value = environment["GROCERY_TRAIN_BALANCE"].flatMap(Float.init) { settings.balance = value }
         return settings
     }
@@ -98,52 +92,11 @@ public struct IntentTrainer: Sendable {
 
     private func fit(_ data: [(FeatureVector, Int)]) -> IntentModel {
         let count = IntentModel.classes.count
-        var weights = [Float](repeating: 0, count: settings.dimension * count)
-        var bias = [Float](repeating: 0, count: count)
-        // The weights are `scale * weights`: the penalty shrinks every weight at each step
-        // by shrinking one number.
-        var scale: Float = 1
-        var random = SplitMix64(seed: settings.seed)
-        var order = Array(data.indices)
-        var probabilities = [Float](repeating: 0, count: count)
-        // A rare intent's lines weigh more, so that it is not outvoted by the common ones.
-        var perClass = [Float](repeating: 0, count: count)
-        for (_, label) in data { perClass[label] += 1 }
-        let classWeight = perClass.map { $0 > 0 ? pow(Float(data.count) / (Float(count) * $0), settings.balance) : 0 }
-        weights.withUnsafeMutableBufferPointer { weights in
-            for epoch in 0..<settings.epochs {
-                for index in order.indices.reversed() where index > 0 {
-                    order.swapAt(index, Int(random.next() % UInt64(index + 1)))
-                }
-                let rate = settings.rate / Float(1 + epoch)
-                for sample in order {
-                    let (vector, label) = data[sample]
-                    for k in 0..<count { probabilities[k] = bias[k] }
-                    vector.forEach { slot, value in
-                        let row = slot * count
-                        for k in 0..<count { probabilities[k] += scale * weights[row + k] * value }
-                    }
-                    let top = probabilities.max()!
-                    var sum: Float = 0
-                    for k in 0..<count {
-                        probabilities[k] = exp(probabilities[k] - top)
-                        sum += probabilities[k]
-                    }
-                    scale *= 1 - rate * settings.l2
-                    for k in 0..<count {
-                        let gradient = classWeight[label] * (probabilities[k] / sum - (k == label ? 1 : 0))
-                        probabilities[k] = rate * gradient / scale
-                        bias[k] -= rate * gradient
-                    }
-                    vector.forEach { slot, value in
-                        let row = slot * count
-                        for k in 0..<count { weights[row + k] -= probabilities[k] * value }
-                    }
-                }
-                for index in weights.indices { weights[index] *= scale }
-                scale = 1
-            }
-        }
+        let objective = TrainingObjective(data, classes: count, dimension: settings.dimension, balance: settings.balance, l2: settings.l2)
+        var parameters = [Double](repeating: 0, count: (settings.dimension + 1) * count)
+        LimitedMemoryBFGS(iterations: settings.iterations).minimize(&parameters) { objective.evaluate($0, gradient: &$1) }
+        let weights = parameters[..<(settings.dimension * count)].map { Float($0) }
+        let bias = parameters[(settings.dimension * count)...].map { Float($0) }
         return IntentModel(dimension: settings.dimension, weights: weights, bias: bias, temperature: 1)
     }
 
