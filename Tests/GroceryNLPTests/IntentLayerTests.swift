@@ -112,7 +112,7 @@ struct LayersReport {
                         appliedLines.append("\(set): \(phrasing.text) → \(result.intent)")
                     }
                 }
-                if result.intent.changesCart, result.intent == phrasing.intent, !result.isSure { counts.asked += 1 }
+                if result.intent.changesCart, result.intent == phrasing.intent, result.error == nil, !result.isSure { counts.asked += 1 }
                 let bin = min(4, Int(result.confidence / 0.2))
                 bins[bin].lines += 1
                 bins[bin].sum += result.confidence

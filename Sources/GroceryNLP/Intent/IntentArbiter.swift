@@ -14,7 +14,9 @@ import GroceryProtocol
 /// - but a change a rule read from its verb ("grab the priciest cheddar", "put 2 avocados
 ///   in my cart") is overruled only by out of scope: a question or another change only
 ///   lowers its confidence, so it asks;
-/// - when the rules ask a question or found nothing, they stand: nothing changes either way;
+/// - when the rules ask a question, they stand: nothing changes either way;
+/// - when the rules found nothing and the classifier reads a request (p ≥ 0.7), its intent
+///   is taken without items: one that needs an item says so, clear and checkout ask;
 /// - a line that is nothing but products the rules explain whole ("blueberries", "2 milk
 ///   3 eggs") keeps the rules' intent and items: the classifier has few words to read,
 ///   but its doubt still lowers the confidence ("ok cool" asks before adding Cool Whip);
@@ -29,6 +31,11 @@ struct IntentArbiter: Sendable {
     /// add) to overrule the rules. Below it the rules' intent stands, at the classifier's
     /// low probability of it, so it asks.
     var overruleByChange = 0.9
+    /// How sure the classifier must be of a request to be heard where the rules found
+    /// nothing: the rules finding nothing is evidence too. Chosen on leave-one-set-out
+    /// predictions: 0.5 heard 3 more of 4,516 lines right, gave 4 more wrong changes to ask
+    /// about, and read junk ("i want to speak to a manager") as a request.
+    var heardAlone = 0.7
 
     /// The result to give, from what the rules read and the classifier's probabilities.
     func decide(_ reading: NLPParser.RulesReading, probabilities: IntentProbabilities) -> NLPResult {
@@ -54,8 +61,32 @@ struct IntentArbiter: Sendable {
             // hears why, and nothing changes.
             if ruled.error?.code == .invalidQuantity { result.error = ruled.error }
         }
+        if ruled.intent == .unknown, ruled.error == nil, best.intent != .unknown, best.probability >= heardAlone {
+            return Self.classifierAlone(ruled, best: best)
+        }
         let sure = result.items.isEmpty ? probabilities[result.intent] : probabilities[result.intent] * reading.quality
         result.confidence = (sure * 100).rounded() / 100
+        return result
+    }
+
+    /// The rules found nothing ("qué tengo en el carrito", "c'est tout, merci") and the
+    /// classifier reads a request: its intent, with no items. An intent that needs an item
+    /// says which is missing, so nothing changes and the shopper hears what to add; clear
+    /// and checkout, which need none, always ask first (their confidence stays below the
+    /// threshold): a change only one layer saw is never applied by itself.
+    private static func classifierAlone(_ ruled: NLPResult, best: (intent: Intent, probability: Double)) -> NLPResult {
+        var result = ruled
+        result.intent = best.intent
+        result.items = []
+        switch best.intent {
+        case .add, .remove, .update, .price:
+            result.error = problem([], intent: best.intent)
+        case .search, .cart, .help, .clear, .checkout, .unknown:
+            result.error = nil
+        }
+        var sure = (best.probability * 100).rounded() / 100
+        if best.intent.changesCart { sure = min(sure, NLPResult.confirmationThreshold - 0.01) }
+        result.confidence = sure
         return result
     }
 

@@ -1,0 +1,48 @@
+import GroceryProtocol
+import Testing
+
+@testable import GroceryNLP
+
+/// Who wins between the rules and the classifier (docs/NLP.md, "Who wins"), as a pure
+/// function: a reading of the rules and the classifier's probabilities in, a result out.
+@Suite("Understanding: who wins")
+struct IntentArbiterTests {
+    /// Probabilities with `probability` on `intent` and the rest spread evenly.
+    static func classifier(_ intent: Intent, _ probability: Double) -> IntentProbabilities {
+        let others = (1 - probability) / Double(IntentModel.classes.count - 1)
+        return IntentProbabilities(IntentModel.classes.map { $0 == intent ? probability : others })
+    }
+
+    static let nothing = NLPParser.RulesReading(NLPResult(text: "qué tengo en el carrito", intent: .unknown, confidence: 0))
+
+    @Test("the rules found nothing: a question the classifier is sure of is taken, and changes nothing")
+    func questionTaken() {
+        for intent in [Intent.cart, .help, .search] {
+            let result = IntentArbiter().decide(Self.nothing, probabilities: Self.classifier(intent, 0.75))
+            #expect(result.intent == intent && result.items.isEmpty && result.error == nil && result.confidence == 0.75)
+        }
+        let price = IntentArbiter().decide(Self.nothing, probabilities: Self.classifier(.price, 0.75))
+        #expect(price.intent == .price && price.error?.code == .missingItem)
+    }
+
+    @Test("the rules found nothing: a change only the classifier saw is never applied by itself")
+    func changeNeverApplied() {
+        for intent in [Intent.add, .remove, .update] {
+            let result = IntentArbiter().decide(Self.nothing, probabilities: Self.classifier(intent, 0.99))
+            #expect(result.intent == intent && result.items.isEmpty && result.error?.code == .missingItem)
+        }
+        for intent in [Intent.clear, .checkout] {
+            let result = IntentArbiter().decide(Self.nothing, probabilities: Self.classifier(intent, 0.99))
+            #expect(result.intent == intent && result.error == nil && !result.isSure, "\(intent) at \(result.confidence) would apply unasked")
+        }
+    }
+
+    @Test("the rules found nothing and the classifier is unsure, or the line was refused: nothing is taken")
+    func unsureOrRefusedStands() {
+        #expect(IntentArbiter().decide(Self.nothing, probabilities: Self.classifier(.cart, 0.65)).intent == .unknown)
+        var refused = Self.nothing
+        refused.result.error = NLPProblem(code: .invalidQuantity, message: "a quantity must be between 1 and 999")
+        let result = IntentArbiter().decide(refused, probabilities: Self.classifier(.add, 0.99))
+        #expect(result.intent == .unknown && result.error?.code == .invalidQuantity)
+    }
+}
