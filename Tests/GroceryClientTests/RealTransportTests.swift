@@ -97,26 +97,10 @@ struct RealTransportTests {
     @Test("GroceryClient: a query goes out, its result comes back, the cart changes once")
     func endToEnd() async throws {
         try await withServer { server in
-            var configuration = ClientConfiguration(userId: "uma")
-            configuration.walmartURL = server.walmartURL
-            configuration.groceryURL = server.groceryURL
-            let client = try GroceryClient(configuration: configuration)
-            // Carts until one holds the milk of a second query: a banana change applied
-            // twice would show as 6 bananas, or as the milk arriving at version 3.
-            let collected = Task {
-                var carts: [CartSnapshot] = []
-                for await event in client.events {
-                    if case .cart(let cart) = event {
-                        carts.append(cart)
-                        if cart.items.contains(where: { $0.productId.contains("milk") }) { return carts }
-                    }
-                }
-                return carts
-            }
-            await client.start()
-            try await client.submit("add 3 bananas")
-            try await client.submit("add 1 gallon of whole milk")
-            let carts = try await withDeadline(.seconds(60), { await collected.value }, onTimeout: { await client.close() }) ?? []
+            let client = try Self.client(of: server, user: "uma")
+            // A banana change applied twice would show as 6 bananas, or as the milk
+            // arriving at version 3.
+            let carts = try await Self.bananasThenMilk(client) { _ in }
             let last = try #require(carts.last)
             #expect(last.version == 2, "\(carts.map(\.version))")
             #expect(last.items.first { $0.productId == "banana" }?.quantity == 3)
@@ -128,38 +112,53 @@ struct RealTransportTests {
     @Test("GroceryClient: a held result changes nothing until confirmed; confirmed twice, it changes the cart once")
     func confirmTwice() async throws {
         try await withServer { server in
-            var configuration = ClientConfiguration(userId: "cora")
-            configuration.walmartURL = server.walmartURL
-            configuration.groceryURL = server.groceryURL
-            configuration.confirmation = Confirmation(below: 1.01)  // every change waits
-            let client = try GroceryClient(configuration: configuration)
-            let collected = Task {
-                var carts: [CartSnapshot] = []
-                var held = 0
-                for await event in client.events {
-                    switch event {
-                    case .held(let id, let result):
-                        held += 1
-                        // The bananas are confirmed twice, the milk once.
-                        try? await client.confirm(id, result)
-                        if held == 1 { try? await client.confirm(id, result) }
-                    case .cart(let cart):
-                        carts.append(cart)
-                        if cart.items.contains(where: { $0.productId.contains("milk") }) { return carts }
-                    default:
-                        break
-                    }
-                }
-                return carts
+            let client = try Self.client(of: server, user: "cora") {
+                $0.confirmation = Confirmation(below: 1.01)  // every change waits
             }
-            await client.start()
-            try await client.submit("add 3 bananas")
-            try await client.submit("add 1 gallon of whole milk")
-            let carts = try await withDeadline(.seconds(60), { await collected.value }, onTimeout: { await client.close() }) ?? []
+            let carts = try await Self.bananasThenMilk(client) { event in
+                guard case .held(let id, let result) = event else { return }
+                // The bananas are confirmed twice, the milk once.
+                try? await client.confirm(id, result)
+                if result.text == "add 3 bananas" { try? await client.confirm(id, result) }
+            }
             let last = try #require(carts.last)
             #expect(last.version == 2, "\(carts.map(\.version))")
             #expect(last.items.first { $0.productId == "banana" }?.quantity == 3)
             await client.close()
         }
+    }
+
+    /// A client of `server` as `user`, on its channels.
+    static func client(
+        of server: TestServer, user: String, _ configure: (inout ClientConfiguration) -> Void = { _ in }
+    ) throws -> GroceryClient {
+        var configuration = ClientConfiguration(userId: user)
+        configuration.walmartURL = server.walmartURL
+        configuration.groceryURL = server.groceryURL
+        configure(&configuration)
+        return try GroceryClient(configuration: configuration)
+    }
+
+    /// Starts `client`, submits "add 3 bananas" and "add 1 gallon of whole milk", and
+    /// returns every cart seen until one holds the milk (within 60 s). `onEvent` sees
+    /// every event first, on the one task that reads them.
+    static func bananasThenMilk(
+        _ client: GroceryClient, onEvent: @escaping @Sendable (ClientEvent) async -> Void
+    ) async throws -> [CartSnapshot] {
+        let collected = Task {
+            var carts: [CartSnapshot] = []
+            for await event in client.events {
+                await onEvent(event)
+                if case .cart(let cart) = event {
+                    carts.append(cart)
+                    if cart.items.contains(where: { $0.productId.contains("milk") }) { return carts }
+                }
+            }
+            return carts
+        }
+        await client.start()
+        try await client.submit("add 3 bananas")
+        try await client.submit("add 1 gallon of whole milk")
+        return try await withDeadline(.seconds(60), { await collected.value }, onTimeout: { await client.close() }) ?? []
     }
 }

@@ -93,7 +93,7 @@ public struct IntentTrainer: Sendable {
     private func fit(_ data: [(FeatureVector, Int)]) -> IntentModel {
         let count = IntentModel.classes.count
         let objective = TrainingObjective(data, classes: count, dimension: settings.dimension, balance: settings.balance, l2: settings.l2)
-        var parameters = [Double](repeating: 0, count: (settings.dimension + 1) * count)
+        var parameters = [Double](repeating: 0, count: objective.parameterCount)
         LimitedMemoryBFGS(iterations: settings.iterations).minimize(&parameters) { objective.evaluate($0, gradient: &$1) }
         let weights = parameters[..<(settings.dimension * count)].map { Float($0) }
         let bias = parameters[(settings.dimension * count)...].map { Float($0) }

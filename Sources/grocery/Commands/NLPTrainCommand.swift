@@ -12,8 +12,8 @@ struct NLPTrainCommand: ParsableCommand {
             Run from the package's root. Reads the training sets (\(IntentTrainer.trainingSets.joined(separator: ", ")))
             from FIXTURES, scores each set with a model trained on the others (leave one set
             out), fits the confidence temperature on those predictions, trains on every
-            line and writes the model. Seeded: the same lines give the same file, byte for
-            byte. The must-not-change set is never read.
+            line and writes the model. Deterministic: the same lines give the same file, byte
+            for byte. The must-not-change set is never read.
             """
     )
 
