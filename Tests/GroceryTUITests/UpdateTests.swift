@@ -92,6 +92,12 @@ struct UpdateTests {
         #expect(model.log.last?.text == "grocery closed with 1001; retry 2/10 in 2.0 s")
         _ = update(&model, .client(.cart(CartSnapshot(version: 2, items: [], total: 0))), now: .zero)
         #expect(model.cart?.version == 3)  // an older snapshot does not replace a newer one
+        // Another epoch (a server on a fresh database) is the truth, whatever its version.
+        let fresh = CartSnapshot(epoch: "fresh", version: 0, items: [], total: 0)
+        _ = update(&model, .client(.cart(fresh)), now: .zero)
+        #expect(model.cart == fresh)
+        _ = update(&model, .client(.cart(CartSnapshot(version: 3, items: [], total: 0))), now: .zero)
+        #expect(model.cart?.epoch == "")  // and back: the epoch differs again
         _ = update(&model, .client(.queued(id: "a", depth: 4)), now: .zero)
         #expect(model.queued == 4)
         _ = update(&model, .client(.error(code: "not_found", message: "no product matches \"x\"")), now: .zero)

@@ -166,6 +166,51 @@ struct TUIEndToEndTests {
         _ = try await server.exitStatus(within: .seconds(15))
     }
 
+    /// The rows of the screen's cart pane.
+    static func cartRows(_ screen: String) -> [Substring] {
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("─ Cart") }) else { return [] }
+        return Array(lines[(start + 1)...].prefix { !$0.hasPrefix("─ Log") })
+    }
+
+    /// Issue 32: the TUI kept the highest version it had seen, so a server on a fresh
+    /// database (versions from 0 again) was ignored for good. A new epoch is the truth.
+    @Test("the server restarts on a fresh database: the TUI shows the cart the server now holds, and its changes")
+    func freshDatabase() async throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fresh = folder.appendingPathComponent("fresh", isDirectory: true)
+        let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
+        var server = try await ServeProcess.start(Self.serveArguments(walmartPort, groceryPort, folder), fixedPorts: true)
+        let tmux = TmuxSession()
+        defer { tmux.kill() }
+        let command = Self.tuiCommand(
+            walmartPort: walmartPort, groceryPort: groceryPort, user: "epoch", folder: folder,
+            ["--initial-delay-ms", "200", "--max-delay-ms", "500", "--max-attempts", "1000", "--no-jitter"])
+        try await tmux.start("TERM=xterm-256color \(command); echo EXIT=$?; sleep 60")
+        try await tmux.waitFor("both channels connected") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
+        try await tmux.keys("add 3 bananas", "Enter")
+        try await tmux.waitFor("the first change") { $0.contains("Cart v1") }
+        try await tmux.keys("add 2 limes", "Enter")
+        try await tmux.waitFor("the second change") { $0.contains("Cart v2 · 2 items") }
+
+        server.signal(SIGKILL)
+        _ = try await server.exitStatus(within: .seconds(15))
+        try await tmux.waitFor("the grocery channel down") { !$0.contains("● grocery connected") }
+        server = try await ServeProcess.start(Self.serveArguments(walmartPort, groceryPort, fresh), fixedPorts: true)
+        try await tmux.waitFor("the fresh server's empty cart", timeout: .seconds(30)) {
+            $0.contains("● grocery connected") && $0.contains("Cart v0 · 0 items")
+        }
+        try await tmux.keys("add 1 lemon", "Enter")
+        let after = try await tmux.waitFor("the fresh server's first change") { $0.contains("Cart v1 · 1 item") }
+        let rows = Self.cartRows(after).joined(separator: "\n")
+        #expect(rows.contains("Lemons") && !rows.contains("Bananas") && !rows.contains("Limes"), "\(after)")
+        try await tmux.keys("C-c")
+        try await tmux.waitFor("the shell back with exit 0") { $0.contains("EXIT=0") }
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(15))
+    }
+
     @Test("keyboard shopping with the grocery channel down: Tab ↓ Enter swaps the product, + adds one, markers show; back up: applied once; Delete removes the line")
     func keyboardShopping() async throws {
         let folder = try Self.scratch()
@@ -184,11 +229,7 @@ struct TUIEndToEndTests {
         // What the parser offers for the query: the first choice and the one below it.
         let item = try #require(NLPParser().parse("add milk").items.first)
         let (first, second) = (try #require(item.product).name, try #require(item.alternatives.first).name)
-        func cartRows(_ screen: String) -> [Substring] {
-            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-            guard let start = lines.firstIndex(where: { $0.hasPrefix("─ Cart") }) else { return [] }
-            return Array(lines[(start + 1)...].prefix { !$0.hasPrefix("─ Log") })
-        }
+        let cartRows = Self.cartRows
 
         await relay.stop()
         try await tmux.waitFor("the grocery channel down") { !$0.contains("● grocery connected") }

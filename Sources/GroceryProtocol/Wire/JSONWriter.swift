@@ -203,6 +203,7 @@ extension ProductSummary {
 extension CartSnapshot {
     /// Writes the snapshot's fields into the current object.
     func writeFields(to json: inout JSONWriter) {
+        json.field("epoch", epoch)
         json.field("version", version)
         json.key("items")
         Self.write(items, to: &json)

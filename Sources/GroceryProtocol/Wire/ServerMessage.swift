@@ -72,7 +72,12 @@ public struct CartSnapshot: Codable, Sendable, Equatable {
         }
     }
 
-    /// Goes up by one with every change; a client shows the highest it has seen.
+    /// Names the cart's history: a new store (a fresh database) is a new epoch, so a
+    /// client that sees another epoch takes this snapshot as the truth, whatever its
+    /// version. Empty from a server that does not send one.
+    public var epoch: String
+    /// Goes up by one with every change within an epoch; a client keeps the highest it
+    /// has seen of its epoch.
     public var version: Int
     /// The lines, in the order they were first added.
     public var items: [Line]
@@ -80,10 +85,27 @@ public struct CartSnapshot: Codable, Sendable, Equatable {
     public var total: Double
 
     /// Creates a snapshot.
-    public init(version: Int, items: [Line], total: Double) {
+    public init(epoch: String = "", version: Int, items: [Line], total: Double) {
+        self.epoch = epoch
         self.version = version
         self.items = items
         self.total = total
+    }
+
+    /// Whether a client holding `self` should show `other` instead: another history, or
+    /// a version no older than this one.
+    public func isSupersededBy(_ other: CartSnapshot) -> Bool {
+        other.epoch != epoch || other.version >= version
+    }
+
+    private enum CodingKeys: String, CodingKey { case epoch, version, items, total }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        epoch = try container.decodeIfPresent(String.self, forKey: .epoch) ?? ""
+        version = try container.decode(Int.self, forKey: .version)
+        items = try container.decode([Line].self, forKey: .items)
+        total = try container.decode(Double.self, forKey: .total)
     }
 }
 

@@ -124,7 +124,7 @@ struct ChannelSession: Sendable {
         do {
             if keep { try await context.store.touchSession(sessionId, userId: userId) }
             if kind == .grocery {
-                connection.send(.cart(try await context.store.cart(userId: userId)))
+                CartBroadcast.sendCart(try await context.store.cart(userId: userId), on: connection)
             }
         } catch {
             context.logger.error("recording a session failed", metadata: ["error": "\(error)"])
@@ -139,7 +139,7 @@ struct ChannelSession: Sendable {
             if outcome.changed {
                 CartBroadcast.send(outcome.cart, of: userId, context: context)
             } else {
-                connection.send(.cart(outcome.cart))
+                CartBroadcast.sendCart(outcome.cart, on: connection)
             }
         } catch {
             context.logger.error("cart command failed", metadata: ["error": "\(error)"])

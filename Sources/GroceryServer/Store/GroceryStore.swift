@@ -12,6 +12,9 @@ import Synchronization
 public final class GroceryStore: Sendable {
     private let database: DatabaseQueue
     private let catalog: Catalog
+    /// This database's cart history (``CartSnapshot/epoch``): made once when the database
+    /// is created, so a fresh database is a new history even where versions start again.
+    public let epoch: String
     /// Every session id in the `sessions` table, and those noted since: this process
     /// is the database's only writer, so a hello is answered without a query.
     private let knownSessions: Mutex<Set<String>>
@@ -29,6 +32,7 @@ public final class GroceryStore: Sendable {
         }
         self.catalog = catalog
         try Self.migrator.migrate(database)
+        epoch = try database.read { db in try String.fetchOne(db, sql: "SELECT epoch FROM store_identity") } ?? ""
         knownSessions = Mutex(Set(try database.read { db in try String.fetchAll(db, sql: "SELECT session_id FROM sessions") }))
     }
 
@@ -151,7 +155,7 @@ public final class GroceryStore: Sendable {
     private func snapshot(_ db: Database, userId: String) throws -> CartSnapshot {
         let version = try Int.fetchOne(db, sql: "SELECT version FROM cart_versions WHERE user_id = ?", arguments: [userId]) ?? 0
         let (lines, totalCents) = try CartRules.pricedLines(db, userId: userId, catalog: catalog)
-        return CartSnapshot(version: version, items: lines, total: Money.dollars(cents: totalCents))
+        return CartSnapshot(epoch: epoch, version: version, items: lines, total: Money.dollars(cents: totalCents))
     }
 
     private static var migrator: DatabaseMigrator {
@@ -182,6 +186,12 @@ public final class GroceryStore: Sendable {
             // 1 when the line counts pieces of a product sold by the pound ("4 apples"),
             // bought at an estimated weight; quantity_milli is then pieces × 1000.
             try db.execute(sql: "ALTER TABLE carts ADD COLUMN counted INTEGER NOT NULL DEFAULT 0")
+        }
+        migrator.registerMigration("v4") { db in
+            // The cart history's name, random per database (see `epoch`).
+            try db.execute(
+                sql: "CREATE TABLE store_identity (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL)")
+            try db.execute(sql: "INSERT INTO store_identity (id, epoch) VALUES (1, ?)", arguments: [UUID().uuidString.lowercased()])
         }
         return migrator
     }

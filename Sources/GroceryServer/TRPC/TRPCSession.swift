@@ -97,7 +97,7 @@ struct TRPCSession: Sendable {
             context.registry.setCartSubscriptions(subscriptions, for: connection)
             connection.send(TRPCWire.result(idJSON: idJSON, type: "started"))
             if let cart = try? await context.store.cart(userId: userId) {
-                connection.send(TRPCWire.result(idJSON: idJSON, type: "data", dataJSON: TRPCWire.json(cart)))
+                CartBroadcast.subscriptionData(cart, id: idJSON, on: connection)
             }
         case "query", "mutation":
             guard let path else {

@@ -22,9 +22,14 @@ final class LiveConnection: Sendable {
     private let channel: any Channel
     private let flushScheduled: NIOLoopBoundBox<Bool>
     private let sentCloseCode = Atomic<UInt16>(0)
-    /// Frames of which only the newest counts (cart snapshots), by key, waiting for the
-    /// client to read what it was sent before.
-    private let latest: NIOLoopBoundBox<[String: String]>
+    /// Cart snapshots by stream key: the newest version sent, and the newest waiting for
+    /// the client to read what it was sent before.
+    private let snapshots: NIOLoopBoundBox<SnapshotStreams>
+
+    private struct SnapshotStreams {
+        var sent: [String: Int] = [:]
+        var waiting: [String: (version: Int, frame: String)] = [:]
+    }
 
     /// Must be created on the channel's event loop.
     init(id: Int, kind: ChannelKind, peer: String, channel: any Channel, closeTimeout: Duration) {
@@ -34,7 +39,7 @@ final class LiveConnection: Sendable {
         self.channel = channel
         self.closeTimeout = TimeAmount(closeTimeout)
         flushScheduled = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
-        latest = NIOLoopBoundBox([:], eventLoop: channel.eventLoop)
+        snapshots = NIOLoopBoundBox(SnapshotStreams(), eventLoop: channel.eventLoop)
     }
 
     /// The close code this side sent, if it sent one.
@@ -47,27 +52,36 @@ final class LiveConnection: Sendable {
 
     func send(_ text: String) { send(utf8: text.utf8) }
 
-    /// Sends a frame of which only the newest version matters (a cart snapshot, per
-    /// `key`): while the client leaves our output unread, a newer one replaces the one
-    /// waiting, so a stream of cart changes costs a slow reader one frame per key.
-    func sendLatest(_ text: String, key: String) {
+    /// Sends a cart snapshot (as `frame`, for the stream `key`: the grocery channel's cart,
+    /// or one tRPC subscription) in version order: one older than the newest sent or
+    /// waiting on this stream is dropped, so however the tasks that committed changes
+    /// race, the client sees versions rise and is left holding the newest. While the
+    /// client leaves our output unread, a newer snapshot replaces the one waiting, so a
+    /// stream of changes costs a slow reader one frame per key.
+    func sendSnapshot(_ frame: String, version: Int, key: String) {
         onLoop { [self] in
             guard sentClose == nil else { return }
+            let newest = max(snapshots.value.sent[key] ?? Int.min, snapshots.value.waiting[key]?.version ?? Int.min)
+            guard version >= newest else { return }
             if channel.isWritable {
                 outputDrained()
-                send(text)
+                snapshots.value.sent[key] = version
+                send(frame)
             } else {
-                latest.value[key] = text
+                snapshots.value.waiting[key] = (version, frame)
             }
         }
     }
 
-    /// The client read what waited (on the event loop): the newest frames held by key go out.
+    /// The client read what waited (on the event loop): the newest snapshots held by key go out.
     func outputDrained() {
-        guard !latest.value.isEmpty else { return }
-        let waiting = latest.value
-        latest.value = [:]
-        for text in waiting.values { send(text) }
+        guard !snapshots.value.waiting.isEmpty else { return }
+        let waiting = snapshots.value.waiting
+        snapshots.value.waiting = [:]
+        for (key, snapshot) in waiting {
+            snapshots.value.sent[key] = snapshot.version
+            send(snapshot.frame)
+        }
     }
 
     private func onLoop(_ body: @escaping @Sendable () -> Void) {

@@ -90,7 +90,8 @@ private func apply(_ event: ClientEvent, to model: inout Model, now: Duration) {
         (model.receipt, model.orders, model.swappedTo, model.resultSelection) = (nil, nil, nil, 0)
         if let error = result.error { model.note("\(error.code.rawValue): \(error.message)", at: now, tone: .red) }
     case .cart(let cart):
-        if (model.cart?.version ?? -1) <= cart.version { model.cart = cart }
+        // The newest of this history; another epoch (a fresh server database) is the truth.
+        if model.cart?.isSupersededBy(cart) ?? true { model.cart = cart }
         model.cartSelection = min(model.cartSelection, max(0, CartEntry.of(model).count - 1))
     case .queued(_, let depth, let command?):
         model.queued = depth

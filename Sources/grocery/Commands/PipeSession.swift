@@ -92,7 +92,7 @@ final class PipePrinter: Sendable {
         case .held, .changed:
             return  // the unsure event above says it; a change is seen in queued and cart
         case .cart(let cart):
-            fields = [("event", "cart"), ("version", cart.version), ("items", Self.object(cart.items)), ("total", cart.total)]
+            fields = [("event", "cart"), ("epoch", cart.epoch), ("version", cart.version), ("items", Self.object(cart.items)), ("total", cart.total)]
         case .queued(let id, let depth, _):
             fields = [("event", "queued"), ("id", id), ("depth", depth)]
         case .delivered(let id):
