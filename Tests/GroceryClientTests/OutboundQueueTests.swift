@@ -15,20 +15,36 @@ struct OutboundQueueTests {
         let url = Self.file()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         do {
-            let queue = try OutboundQueue(file: url)
+            let queue = try OutboundQueue(file: url, user: "ada")
             for n in 1...3 { try queue.append(QueuedMessage(id: "m\(n)", channel: n == 2 ? .grocery : .walmart, text: "t\(n)")) }
             #expect(try !queue.append(QueuedMessage(id: "m1", channel: .walmart, text: "again")))
             try queue.remove(id: "m1")
         }  // closed: its lock is released
-        let reopened = try OutboundQueue(file: url)
+        let reopened = try OutboundQueue(file: url, user: "ada")
         #expect(reopened.pending(on: .walmart).map(\.id) == ["m3"])
         #expect(reopened.pending(on: .grocery).map(\.id) == ["m2"])
         #expect(reopened.count == 2)
     }
 
+    @Test("a queue file is its user's: another user is refused and nothing of it is read; a file without a user is claimed")
+    func boundToItsUser() throws {
+        let url = Self.file()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        do {
+            let queue = try OutboundQueue(file: url, user: "alice")
+            try queue.append(QueuedMessage(id: "milk", channel: .walmart, text: "add 2 gallons of milk"))
+        }
+        #expect(throws: QueueError.otherUser(path: url.path, owner: "alice", user: "bob")) { try OutboundQueue(file: url, user: "bob") }
+        #expect(try OutboundQueue(file: url, user: "alice").pending(on: .walmart).map(\.id) == ["milk"])
+        // The first format, a bare array with no user: the first to open it owns it from then on.
+        try JSONSerialization.data(withJSONObject: [["id": "old", "channel": "grocery", "text": "t"]]).write(to: url)
+        #expect(try OutboundQueue(file: url, user: "carol").pending(on: .grocery).map(\.id) == ["old"])
+        #expect(throws: QueueError.otherUser(path: url.path, owner: "carol", user: "alice")) { try OutboundQueue(file: url, user: "alice") }
+    }
+
     @Test("a full queue refuses at the door with a clear error and keeps what it has; a query holds a place for its cart message")
     func full() throws {
-        let queue = try OutboundQueue(file: nil, capacity: 5)
+        let queue = try OutboundQueue(file: nil, user: "ada", capacity: 5)
         try queue.append(QueuedMessage(id: "a", channel: .walmart, text: ""))
         try queue.append(QueuedMessage(id: "b", channel: .walmart, text: ""))
         #expect(throws: QueueError.full(capacity: 5)) { try queue.append(QueuedMessage(id: "c", channel: .walmart, text: "")) }
@@ -48,7 +64,7 @@ struct OutboundQueueTests {
         let url = Self.file()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         do {
-            let queue = try OutboundQueue(file: url, capacity: 3)
+            let queue = try OutboundQueue(file: url, user: "ada", capacity: 3)
             try queue.append(QueuedMessage(id: "a", channel: .grocery, text: ""))
             let swap = [QueuedMessage(id: "r", channel: .grocery, text: "remove"), QueuedMessage(id: "n", channel: .grocery, text: "add")]
             #expect(try queue.append(contentsOf: swap))
@@ -66,7 +82,7 @@ struct OutboundQueueTests {
             #expect(queue.pending(on: .grocery).map(\.id) == ["r", "n"])
             try FileManager.default.removeItem(atPath: url.path + ".tmp")
         }  // closed: on disk as it was after the last write that succeeded
-        #expect(try OutboundQueue(file: url).pending(on: .grocery).map(\.id) == ["r", "n"])
+        #expect(try OutboundQueue(file: url, user: "ada").pending(on: .grocery).map(\.id) == ["r", "n"])
     }
 
     @Test("an unreadable queue file is an error, and is left alone")
@@ -75,7 +91,7 @@ struct OutboundQueueTests {
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data("not json".utf8).write(to: url)
-        #expect(throws: QueueError.self) { try OutboundQueue(file: url) }
+        #expect(throws: QueueError.self) { try OutboundQueue(file: url, user: "ada") }
         #expect(try String(contentsOf: url, encoding: .utf8) == "not json")
     }
 
@@ -84,7 +100,7 @@ struct OutboundQueueTests {
         let url = Self.file()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         do {
-            let queue = try OutboundQueue(file: url)
+            let queue = try OutboundQueue(file: url, user: "ada")
             try queue.append(QueuedMessage(id: "q", channel: .walmart, text: "query"))
             let derived = [QueuedMessage(id: "q:0", channel: .grocery, text: "add"), QueuedMessage(id: "q:1", channel: .grocery, text: "add")]
             #expect(try queue.answer(queryID: "q", with: derived))
@@ -92,7 +108,7 @@ struct OutboundQueueTests {
             #expect(try queue.remove(id: "q:0"))
             #expect(try !queue.answer(queryID: "q", with: derived))  // not re-added after its ack
         }
-        let reopened = try OutboundQueue(file: url)
+        let reopened = try OutboundQueue(file: url, user: "ada")
         #expect(reopened.pending(on: .walmart).isEmpty)
         #expect(reopened.pending(on: .grocery).map(\.id) == ["q:1"])
     }
@@ -101,9 +117,9 @@ struct OutboundQueueTests {
     func exclusive() async throws {
         let url = Self.file()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
-        var first: OutboundQueue? = try OutboundQueue(file: url)
+        var first: OutboundQueue? = try OutboundQueue(file: url, user: "ada")
         try first?.append(QueuedMessage(id: "a", channel: .walmart, text: ""))
-        #expect(throws: QueueError.locked(path: url.path)) { try OutboundQueue(file: url) }
+        #expect(throws: QueueError.locked(path: url.path)) { try OutboundQueue(file: url, user: "ada") }
         #expect(QueueError.locked(path: url.path).description.contains("in use by another grocery client"))
         first = nil
         // Another test spawning a process at this moment holds a copy of the lock's
@@ -111,7 +127,7 @@ struct OutboundQueueTests {
         // is free within moments, not always at once.
         var reopened: OutboundQueue?
         try await eventually("the lock freed", within: .seconds(5)) {
-            reopened = try? OutboundQueue(file: url)
+            reopened = try? OutboundQueue(file: url, user: "ada")
             return reopened != nil
         }
         #expect(reopened?.count == 1)
@@ -121,7 +137,7 @@ struct OutboundQueueTests {
     func unwritable() throws {
         let url = Self.file()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
-        let queue = try OutboundQueue(file: url)
+        let queue = try OutboundQueue(file: url, user: "ada")
         try queue.append(QueuedMessage(id: "a", channel: .walmart, text: ""))
         // A folder where the temporary file must go: every write fails (as a full disk would).
         try FileManager.default.createDirectory(atPath: url.path + ".tmp", withIntermediateDirectories: false)
@@ -144,14 +160,14 @@ struct OutboundQueueTests {
         let url = Self.file()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         do {
-            let queue = try OutboundQueue(file: url)
+            let queue = try OutboundQueue(file: url, user: "ada")
             for n in 0..<105 {
                 try queue.append(QueuedMessage(id: "m\(n)", channel: .grocery, text: "t"))
                 #expect(try queue.reject(id: "m\(n)", code: "invalid_field", reason: "bad quantity"))
             }
             #expect(try !queue.reject(id: "m0", code: "invalid_field", reason: "again"))
         }
-        let reopened = try OutboundQueue(file: url)
+        let reopened = try OutboundQueue(file: url, user: "ada")
         #expect(reopened.count == 0)
         #expect(reopened.rejected.count == OutboundQueue.rejectedKept)
         #expect(reopened.rejected.first?.message.id == "m5")
@@ -164,6 +180,6 @@ struct OutboundQueueTests {
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(#"[{"id":"a","channel":"walmart","text":"q"}]"#.utf8).write(to: url)
-        #expect(try OutboundQueue(file: url).pending(on: .walmart) == [QueuedMessage(id: "a", channel: .walmart, text: "q")])
+        #expect(try OutboundQueue(file: url, user: "ada").pending(on: .walmart) == [QueuedMessage(id: "a", channel: .walmart, text: "q")])
     }
 }

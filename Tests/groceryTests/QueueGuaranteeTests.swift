@@ -29,6 +29,37 @@ struct QueueGuaranteeTests {
         _ = try await server.exitStatus(within: .seconds(15))
     }
 
+    /// Issue 32: the queue file stored no user, so Bob's client sent Alice's milk into Bob's cart.
+    @Test("a queue file is its user's: opened as another user it is refused (exit 2), nothing is sent; its user drains it")
+    func queueOfAnotherUser() async throws {
+        let folder = PipeCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
+        let urls = PipeCommandTests.urls(walmartPort, groceryPort)
+        let queue = ["--queue-file", folder.appendingPathComponent("q.json").path, "--drain-timeout-ms", "0"]
+        let alice = try PipeProcess(urls + ["--user-id", "alice"] + queue)
+        alice.send("add 2 gallons of milk")
+        try await alice.waitFor("queued offline") { $0.event == "queued" }
+        alice.endInput()
+        #expect(try await alice.exitStatus(within: .seconds(30)) == 1)  // undelivered: no server
+
+        let server = try await ServeProcess.start(
+            ["--walmart-port", "\(walmartPort)", "--grocery-port", "\(groceryPort)", "--db", ":memory:"], fixedPorts: true)
+        let bob = try PipeProcess(urls + ["--user-id", "bob"] + queue)
+        bob.endInput()
+        #expect(try await bob.exitStatus(within: .seconds(20)) == 2)
+        #expect(bob.standardError.contains("holds the messages of user \"alice\""), "\(bob.standardError)")
+        #expect(!bob.events.contains { $0.event == "queued" || $0.event == "delivered" })
+        #expect(try await PipeCommandTests.cart(of: "bob", port: groceryPort).items.isEmpty)
+
+        let again = try PipeProcess(urls + ["--user-id", "alice", "--queue-file", queue[1]])
+        again.endInput()
+        #expect(try await again.exitStatus(within: .seconds(30)) == 0)
+        #expect(try await PipeCommandTests.cart(of: "alice", port: groceryPort).items.map(\.productId) == ["milk-whole-gallon"])
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(15))
+    }
+
     @Test("a line over the frame limit is refused before it is queued; the lines around it are delivered")
     func oversizeLine() async throws {
         let folder = PipeCommandTests.scratch()

@@ -51,7 +51,7 @@ public actor GroceryClient {
     ) throws(QueueError) {
         self.sessionId = sessionId
         self.clock = clock
-        queue = try OutboundQueue(file: configuration.queueFile, capacity: configuration.queueCapacity)
+        queue = try OutboundQueue(file: configuration.queueFile, user: configuration.userId, capacity: configuration.queueCapacity)
         confirmation = configuration.confirmation
         let hello = ClientMessage.Hello(sessionId: sessionId, userId: configuration.userId, token: configuration.token)
         let transport = transport ?? NIOWebSocketTransport(tls: configuration.tls)

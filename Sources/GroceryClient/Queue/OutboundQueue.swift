@@ -65,6 +65,9 @@ public final class OutboundQueue: Sendable {
     public static let rejectedKept = 100
 
     private struct Contents: Codable {
+        /// Whose messages these are: a queue is sent only as its user (nil in a file of
+        /// the formats before this field, claimed by the first user who opens it).
+        var user: String?
         var pending: [QueuedMessage] = []
         var rejected: [RejectedMessage] = []
     }
@@ -74,14 +77,15 @@ public final class OutboundQueue: Sendable {
     private let contents: Mutex<Contents>
     private let lock: FileLock?
 
-    /// Opens the queue at `file` (nil keeps it in memory only), creating folders as
-    /// needed, and locks it. Throws when another process holds it or it cannot be read.
-    public init(file: URL?, capacity: Int = 1000) throws(QueueError) {
+    /// Opens `user`'s queue at `file` (nil keeps it in memory only), creating folders as
+    /// needed, and locks it. Throws when another process holds it, it cannot be read, or
+    /// it records another user (nothing of it is then sent).
+    public init(file: URL?, user: String, capacity: Int = 1000) throws(QueueError) {
         self.file = file
         self.capacity = capacity
         guard let file else {
             lock = nil
-            contents = Mutex(Contents())
+            contents = Mutex(Contents(user: user))
             return
         }
         do {
@@ -102,6 +106,12 @@ public final class OutboundQueue: Sendable {
             } catch {
                 throw .unreadable(path: file.path, reason: "\(error)")
             }
+        }
+        if let owner = loaded.user, owner != user { throw .otherUser(path: file.path, owner: owner, user: user) }
+        if loaded.user == nil {
+            loaded.user = user
+            // Claimed at once, so the file is bound to its user even before its next change.
+            if FileManager.default.fileExists(atPath: file.path) { try Self.write(loaded, to: file) }
         }
         contents = Mutex(loaded)
     }
@@ -200,6 +210,10 @@ public final class OutboundQueue: Sendable {
 
     private func persist(_ contents: Contents) throws(QueueError) {
         guard let file else { return }
+        try Self.write(contents, to: file)
+    }
+
+    private static func write(_ contents: Contents, to file: URL) throws(QueueError) {
         let data: Data
         do {
             data = try JSONEncoder().encode(contents)
@@ -230,6 +244,8 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
     case unwritable(path: String, reason: String)
     /// Another client (process) has this queue file open.
     case locked(path: String)
+    /// The queue file records another user: its messages are that user's, never sent as this one.
+    case otherUser(path: String, owner: String, user: String)
 
     /// The code front ends print (`grocery pipe`'s `error` events).
     public var code: String {
@@ -239,6 +255,7 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreadable: "queue_unreadable"
         case .unwritable: "queue_unwritable"
         case .locked: "queue_locked"
+        case .otherUser: "queue_other_user"
         }
     }
 
@@ -250,6 +267,8 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unwritable(let path, let reason): "cannot write the queue file \(path): \(reason)"
         case .locked(let path):
             "the queue file \(path) is in use by another grocery client of this user; close it, or give this one its own --queue-file"
+        case .otherUser(let path, let owner, let user):
+            "the queue file \(path) holds the messages of user \"\(owner)\"; nothing in it is sent as \"\(user)\": run as \"\(owner)\", or give this user its own --queue-file"
         }
     }
 }
