@@ -157,6 +157,28 @@ struct AuthTests {
             }
         }
 
+        /// Issue 32: token-less tRPC sockets that never sent anything answered pings, so
+        /// no deadline closed them, and they held the address's connection cap for good.
+        @Test("tRPC sockets that never send a token are closed at the hello deadline, so a client with a valid token gets in")
+        func trpcHolders() async throws {
+            // 20 s: the cap must still be full when the test checks it, even in a loaded run.
+            try await withServer({ $0.tokens = testSigner; $0.deadlines.hello = .seconds(20); $0.limits.connectionsPerIP = 2 }) { server in
+                let holders = [try await TestSocket.connect(server.trpcURL), try await TestSocket.connect(server.trpcURL + "?userId=kim")]
+                #expect(try await RawHTTP.upgrade(port: server.ports.walmart, path: "/trpc-ws").status == 429)  // the cap is full
+                for socket in holders {
+                    let close = try await socket.closed(timeout: .seconds(60))
+                    #expect(close?.closeCode == .policyViolation)
+                }
+                let status = try await RawHTTP.status(becomes: 101) { try await RawHTTP.upgrade(port: server.ports.walmart, path: "/trpc-ws") }
+                #expect(status == 101)
+                // A valid token in the upgrade's header admits at once: its holder is not closed.
+                let admitted = try await TestSocket.connect(server.trpcURL, headers: [.authorization: "Bearer \(token("kim"))"])
+                admitted.send(trpc(1, "query", "cart.get"))
+                #expect((try await nextJSON(admitted))["result"] != nil)
+                try await admitted.close()
+            }
+        }
+
         @Test("tRPC: connectionParams with a token serves that user's cart; without a token the first request closes with 4401")
         func trpcParams() async throws {
             try await withSecuredServer { server in

@@ -161,6 +161,58 @@ struct TRPCTests {
         }
     }
 
+    /// Issue 32: the server answered a batch with one PARSE_ERROR, so a batched `cart.add`
+    /// was never applied, and its resend after a reconnect neither.
+    @Test("a batch of 3 (as tRPC's ws link sends) is answered three times, each by its id; sent again, nothing is applied twice")
+    func batch() async throws {
+        try await withServer { server in
+            let socket = try await TestSocket.connect(server.trpcURL + "?userId=bat")
+            let batch = "[" + [
+                trpc(1, "mutation", "cart.add", ["productId": "banana", "quantity": 2, "id": "b-1"]),
+                trpc(2, "mutation", "cart.add", ["productId": "lime", "quantity": 3, "id": "b-2"]),
+                trpc(3, "query", "cart.get"),
+            ].joined(separator: ",") + "]"
+            for round in 1...2 {
+                socket.send(batch)
+                var replies: [[String: Any]] = []
+                for _ in 0..<3 { replies.append(try await nextJSON(socket)) }
+                #expect(replies.map { $0["id"] as? Int } == [1, 2, 3], "round \(round): \(replies)")
+                let cart = try #require((replies[2]["result"] as? [String: Any])?["data"] as? [String: Any])
+                let items = try #require(cart["items"] as? [[String: Any]])
+                #expect(items.map { $0["quantity"] as? Double } == [2, 3], "round \(round)")
+                #expect(cart["version"] as? Int == 2, "round \(round)")
+            }
+            try await socket.close()
+        }
+    }
+
+    /// Issue 32: `"quantity": true` was taken as 1, and a bad idempotency id was replaced
+    /// by a new one, so a repeated mutation applied twice.
+    @Test(
+        "mutation input is checked as the grocery channel checks it: a wrong type or a bad id is refused and changes nothing",
+        arguments: [
+            #"{"productId":"banana","quantity":true,"id":"q-1"}"#,
+            #"{"productId":"banana","quantity":1,"id":42}"#,
+            #"{"productId":"banana","quantity":1,"id":""}"#,
+            #"{"productId":"banana","quantity":1,"id":"\#(String(repeating: "x", count: 129))"}"#,
+            #"{"productId":7,"quantity":1}"#,
+            #"["banana"]"#,
+        ])
+    func mutationInput(_ input: String) async throws {
+        try await withServer { server in
+            let socket = try await TestSocket.connect(server.trpcURL + "?userId=val")
+            for _ in 0..<2 {
+                socket.send(#"{"id":1,"jsonrpc":"2.0","method":"mutation","params":{"path":"cart.add","input":\#(input)}}"#)
+                let error = try #require((try await nextJSON(socket))["error"] as? [String: Any])
+                #expect((error["data"] as? [String: Any])?["code"] as? String == "BAD_REQUEST")
+            }
+            socket.send(trpc(2, "query", "cart.get"))
+            let cart = try #require(((try await nextJSON(socket))["result"] as? [String: Any])?["data"] as? [String: Any])
+            #expect((cart["items"] as? [Any])?.isEmpty == true && cart["version"] as? Int == 0)
+            try await socket.close()
+        }
+    }
+
     @Test(
         "bad requests get tRPC's error shape",
         arguments: [
@@ -173,6 +225,8 @@ struct TRPCTests {
             (trpc(10, "mutation", "cart.add", ["productId": "apple-gala", "quantity": 2, "unit": "gallon"]), -32600, "BAD_REQUEST"),
             (trpc(11, "mutation", "cart.add", ["productId": "grapes-red-seedless", "quantity": 2, "unit": "each"]), -32600, "BAD_REQUEST"),
             (trpc(12, "mutation", "cart.remove", ["productId": "banana", "quantity": "1"]), -32600, "BAD_REQUEST"),
+            ("[]", -32600, "BAD_REQUEST"),
+            ("[5]", -32600, "BAD_REQUEST"),
         ])
     func errors(_ frame: String, _ number: Int, _ code: String) async throws {
         try await withServer { server in

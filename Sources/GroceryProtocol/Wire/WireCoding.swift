@@ -10,6 +10,34 @@ public struct WireDecodingError: Error, Sendable, Equatable {
     public var message: String
 }
 
+extension CartCommand {
+    /// The rules of a message id on every channel (the grocery channel's `id`, a tRPC
+    /// mutation's `input.id`): 1 to 128 bytes. A bad id is refused, never replaced, so a
+    /// repeated message is still recognised.
+    public static func validID(_ id: String) throws(WireDecodingError) -> String {
+        guard !id.isEmpty, id.utf8.count <= 128 else {
+            throw WireDecodingError(code: .invalidField, id: nil, message: "\"id\" must be 1 to 128 bytes")
+        }
+        return id
+    }
+
+    /// A cart command from its fields as a client sent them, checked as every channel
+    /// checks them (the server's cart rules check the rest: the product, the quantity).
+    public static func validated(
+        _ action: Action, id: String, productId: String?, quantity: Double?, unit: String?
+    ) throws(WireDecodingError) -> CartCommand {
+        let id = try validID(id)
+        var saleUnit: SaleUnit?
+        if let unit {
+            guard let known = SaleUnit(rawValue: unit) else {
+                throw WireDecodingError(code: .invalidField, id: id, message: "\"unit\" must be \"each\" or \"lb\"")
+            }
+            saleUnit = known
+        }
+        return CartCommand(id: id, action: action, productId: productId, quantity: quantity, unit: saleUnit)
+    }
+}
+
 extension ClientMessage {
     private struct Fields: Decodable {
         var type: String
@@ -85,11 +113,7 @@ extension ClientMessage {
             return value
         }
         func requireID() throws(WireDecodingError) -> String {
-            let id = try require(fields.id, "id")
-            guard !id.isEmpty, id.utf8.count <= 128 else {
-                throw WireDecodingError(code: .invalidField, id: nil, message: "\"id\" must be 1 to 128 bytes")
-            }
-            return id
+            try CartCommand.validID(try require(fields.id, "id"))
         }
         switch envelope.type {
         case "hello":
@@ -102,15 +126,9 @@ extension ClientMessage {
             guard let action = CartCommand.Action(rawValue: envelope.type) else {
                 throw WireDecodingError(code: .unknownType, id: envelope.id, message: "unknown type \"\(envelope.type)\"")
             }
-            var unit: SaleUnit?
-            if let name = fields.unit {
-                guard let known = SaleUnit(rawValue: name) else {
-                    throw WireDecodingError(code: .invalidField, id: envelope.id, message: "\"unit\" must be \"each\" or \"lb\"")
-                }
-                unit = known
-            }
             return .cart(
-                CartCommand(id: try requireID(), action: action, productId: fields.productId, quantity: fields.quantity, unit: unit))
+                try CartCommand.validated(
+                    action, id: try require(fields.id, "id"), productId: fields.productId, quantity: fields.quantity, unit: fields.unit))
         }
     }
 

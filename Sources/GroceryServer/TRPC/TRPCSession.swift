@@ -1,6 +1,7 @@
 import Foundation
 import GroceryNLP
 import GroceryProtocol
+import Synchronization
 
 /// One tRPC WebSocket client: queries `nlp.parse`, `products.search`, `cart.get`;
 /// mutations `cart.add`, `cart.remove`, `cart.clear`; the subscription `cart.onChange`.
@@ -12,6 +13,13 @@ import GroceryProtocol
 /// token the first request closes the connection with 4401 (4403 for another user's).
 /// Mutation inputs may carry an `id` to make them idempotent, as on the grocery channel.
 struct TRPCSession: Sendable {
+    /// Set once a user is admitted; read by the connection's hello deadline (any thread).
+    final class Admission: Sendable {
+        private let admitted = Atomic<Bool>(false)
+        var isAdmitted: Bool { admitted.load(ordering: .acquiring) }
+        func admit() { admitted.store(true, ordering: .releasing) }
+    }
+
     /// `cart.onChange` subscriptions one connection may hold.
     static let maxSubscriptions = 16
 
@@ -24,6 +32,10 @@ struct TRPCSession: Sendable {
     private var subscriptions: [String] = []
     private var bucket: TokenBucket
     private var registered = false
+    /// Whether someone is admitted: until then the connection is closed at the hello
+    /// deadline like a socket without a hello, so token-less sockets cannot hold the
+    /// address's connection cap.
+    let admission = Admission()
 
     init(context: ServerContext, requestPath: String, bearer: String? = nil) {
         self.context = context
@@ -32,7 +44,10 @@ struct TRPCSession: Sendable {
         requestedUser = query.first { $0.name == "userId" }?.value.flatMap { UserID.isValid($0) ? $0 : nil }
         if context.configuration.tokens == nil {
             userId = requestedUser ?? "guest"
+        } else if bearer != nil, case .user(let user) = UserAdmission.decide(signer: context.configuration.tokens, token: bearer, requested: requestedUser) {
+            userId = user  // a valid token in the upgrade's header: admitted before any message
         }
+        if userId != nil { admission.admit() }
         let limits = context.configuration.limits
         bucket = TokenBucket(rate: limits.messagesPerSecond, burst: limits.messageBurst, now: .now)
     }
@@ -43,6 +58,7 @@ struct TRPCSession: Sendable {
         userId = user
         context.registry.setUser(user, for: connection)
         registered = true
+        admission.admit()
         return true
     }
 
@@ -51,12 +67,32 @@ struct TRPCSession: Sendable {
             context.registry.setUser(userId, for: connection)
             registered = true
         }
-        guard case .text(let text) = message,
-            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-        else {
-            connection.send(TRPCWire.error(idJSON: "null", code: .parseError, message: "the frame is not a JSON object", path: nil))
-            return
+        guard case .text(let text) = message else {
+            return connection.send(TRPCWire.error(idJSON: "null", code: .parseError, message: "tRPC frames are text", path: nil))
         }
+        let frame = try? JSONSerialization.jsonObject(with: Data(text.utf8))
+        if let object = frame as? [String: Any] {
+            return await handle(object, on: connection)
+        }
+        // tRPC's ws link sends the requests of one tick as one array (and resends what
+        // is pending that way after a reconnect): each element is answered by its id.
+        guard let batch = frame as? [Any] else {
+            return connection.send(TRPCWire.error(idJSON: "null", code: .parseError, message: "the frame is not JSON (an object, or an array of objects)", path: nil))
+        }
+        if batch.isEmpty {
+            connection.send(TRPCWire.error(idJSON: "null", code: .badRequest, message: "an empty batch", path: nil))
+        }
+        for element in batch {
+            guard let object = element as? [String: Any] else {
+                connection.send(TRPCWire.error(idJSON: "null", code: .badRequest, message: "a batch holds request objects", path: nil))
+                continue
+            }
+            await handle(object, on: connection)
+        }
+    }
+
+    /// One request (or `connectionParams`).
+    private mutating func handle(_ object: [String: Any], on connection: LiveConnection) async {
         let idJSON = object["id"].map(TRPCWire.serialize) ?? "null"
         guard let method = object["method"] as? String else {
             return connection.send(TRPCWire.error(idJSON: idJSON, code: .badRequest, message: "\"method\" is missing", path: nil))
@@ -123,6 +159,41 @@ struct TRPCSession: Sendable {
         var message: String
     }
 
+    /// A mutation's input, typed: a field of the wrong type (`"quantity": true`, an `id`
+    /// that is a number) is refused, never read as something else.
+    private struct MutationInput: Decodable {
+        var id: String?
+        var productId: String?
+        var quantity: Double?
+        var unit: String?
+    }
+
+    /// The cart command of a mutation, checked by the grocery channel's rules
+    /// (``CartCommand/validated(_:id:productId:quantity:unit:)``). Without an `id` the
+    /// mutation gets one of its own (it is then not idempotent); a bad one is refused.
+    private static func mutation(_ action: CartCommand.Action, input: Any?) throws -> CartCommand {
+        var fields = MutationInput()
+        if let input, !(input is NSNull) {
+            guard input is [String: Any], let data = try? JSONSerialization.data(withJSONObject: input) else {
+                throw Failure(code: .badRequest, message: "input must be an object")
+            }
+            do {
+                fields = try JSONDecoder().decode(MutationInput.self, from: data)
+            } catch DecodingError.typeMismatch(_, let context) {
+                let field = context.codingPath.first?.stringValue ?? "input"
+                throw Failure(code: .badRequest, message: "\"\(field)\" has the wrong type")
+            } catch {
+                throw Failure(code: .badRequest, message: "the input could not be read")
+            }
+        }
+        do {
+            return try CartCommand.validated(
+                action, id: fields.id ?? UUID().uuidString, productId: fields.productId, quantity: fields.quantity, unit: fields.unit)
+        } catch {
+            throw Failure(code: .badRequest, message: error.message)
+        }
+    }
+
     /// tRPC clients with a transformer send `{"json": input}`.
     private static func unwrap(_ input: Any?) -> Any? {
         if let object = input as? [String: Any], object.count == 1, let inner = object["json"] { return inner }
@@ -154,26 +225,9 @@ struct TRPCSession: Sendable {
             return TRPCWire.json(try await context.store.cart(userId: userId))
         default:
             let action: CartCommand.Action = path == "cart.add" ? .add : path == "cart.remove" ? .remove : .clear
-            let productId = fields["productId"] as? String
-            if action != .clear, productId == nil { throw Failure(code: .badRequest, message: "input needs \"productId\"") }
-            let id = (fields["id"] as? String).flatMap { (1...128).contains($0.utf8.count) ? $0 : nil } ?? UUID().uuidString
-            // A quantity that is there must be a number: "1" is not "the whole line".
-            let quantity: Double? = try fields["quantity"].flatMap { value in
-                if value is NSNull { return nil }
-                guard let number = value as? NSNumber else {
-                    throw Failure(code: .badRequest, message: "\"quantity\" must be a number")
-                }
-                return number.doubleValue
-            }
-            let unit = try fields["unit"].flatMap { value -> SaleUnit? in
-                if value is NSNull { return nil }
-                guard let unit = (value as? String).flatMap(SaleUnit.init(rawValue:)) else {
-                    throw Failure(code: .badRequest, message: "\"unit\" must be \"each\" or \"lb\"")
-                }
-                return unit
-            }
-            let outcome = try await context.store.apply(
-                CartCommand(id: id, action: action, productId: productId, quantity: quantity, unit: unit), userId: userId)
+            let command = try Self.mutation(action, input: input)
+            if action != .clear, command.productId == nil { throw Failure(code: .badRequest, message: "input needs \"productId\"") }
+            let outcome = try await context.store.apply(command, userId: userId)
             if let reply = outcome.replies.first, let message = ServerMessage.decode(Data(reply.utf8)),
                 case .error(_, let code, let text) = message
             {

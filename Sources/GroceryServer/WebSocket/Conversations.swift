@@ -69,8 +69,10 @@ final class AsyncConversation: Conversation {
     private let messages: AsyncStream<InboundMessage>.Continuation
     private let pending: Pending
     private let channel: any Channel
+    private let admission: TRPCSession.Admission
 
     init(session: TRPCSession, connection: LiveConnection, channel: any Channel) {
+        admission = session.admission
         let (stream, continuation) = AsyncStream.makeStream(of: InboundMessage.self)
         let pending = Pending()
         messages = continuation
@@ -102,7 +104,9 @@ final class AsyncConversation: Conversation {
         messages.finish()
     }
 
-    var isIdentified: Bool { true }  // tRPC checks each request, not a hello
+    /// A tRPC client has no hello: it is identified once a user is admitted (at once
+    /// without a secret; with one, by a valid token in the upgrade or its first message).
+    var isIdentified: Bool { admission.isAdmitted }
 
     /// Messages handed to the task and not yet handled.
     fileprivate final class Pending: Sendable {

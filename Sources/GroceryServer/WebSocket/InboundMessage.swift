@@ -15,7 +15,7 @@ protocol Conversation: AnyObject {
     func receive(_ message: InboundMessage)
     /// The connection is closed; nothing more will arrive.
     func end()
-    /// Whether the client has said who it is (walmart, grocery: a welcomed hello; tRPC
-    /// identifies per request, so always).
+    /// Whether the client has said who it is (walmart, grocery: a welcomed hello; tRPC: an
+    /// admitted user). Until then the hello deadline closes the connection.
     var isIdentified: Bool { get }
 }
