@@ -178,7 +178,7 @@ public struct NLPParser: Sendable {
         return [Token(text: verb), Token(text: "1", number: 1)] + tokens[2...]
     }
 
-    /// The package a superlative's item is said in: a unit ("the cheapest gallon of milk",
+    /// The package an item is said in: a unit ("the cheapest gallon of milk", "2 bags of apples",
     /// "bag of potatoes") or a pack size ("the cheapest 12 pack of soda").
     private static func package(_ said: SaidQuantity) -> ProductMatcher.Package? {
         switch said.unit {
@@ -274,7 +274,7 @@ public struct NLPParser: Sendable {
         return segments.flatMap { segment -> [ParsedItem] in
             var options = options
             if perItem { options.price = segment.said.words.lazy.compactMap { options.pricedWords[$0.text] }.first }
-            if options.price != nil { options.package = Self.package(segment.said) }
+            options.package = Self.package(segment.said)
             let said = intent == .update ? UpdateQuantity.parse(segment.tokens) : segment.said
             // Size words go first, so the head noun is the product's, not the size's ("dr
             // pepper 12-pack" is matched as "12 pack dr pepper").

@@ -86,7 +86,7 @@ struct KeyboardShoppingTests {
         #expect(press(.character("+"), on: &model) == [.change(CartChange(action: .add, productId: "milk-whole-gallon", quantity: 1))])
         #expect(press(.character("-"), on: &model) == [.change(CartChange(action: .remove, productId: "milk-whole-gallon", quantity: 1))])
         press(.down, on: &model)
-        #expect(press(.character("+"), on: &model) == [.change(CartChange(action: .add, productId: "banana", quantity: 0.5))])
+        #expect(press(.character("+"), on: &model) == [.change(CartChange(action: .add, productId: "banana", quantity: 0.5, unit: .lb))])
         press(.down, .down, on: &model)  // clamped at the last line
         #expect(model.cartSelection == 2)
         #expect(press(.character("-"), on: &model) == [.change(CartChange(action: .remove, productId: "apple-gala", quantity: 1, unit: .each))])
@@ -97,13 +97,29 @@ struct KeyboardShoppingTests {
         #expect(model.input.text.isEmpty)  // none of these typed into the line
     }
 
+    /// Issue 32: "1.5 lb bananas" queued offline showed as "1.5 × Bananas", and `+` added a
+    /// whole pound.
+    @Test("a queued weight shows as a weight and + adds half a pound; pieces then pounds of one product queue as a weight")
+    func queuedWeights() {
+        var model = Model(user: "u", session: "s", serverNote: "", maxAttempts: 10)
+        let bananas = ProductSummary(id: "banana", name: "Bananas", price: 0.58, size: "per lb", category: "produce", unit: .lb, pieceWeight: 0.4)
+        model.lastResult = NLPResult(text: "", intent: .add, confidence: 1, items: [NLPItem(phrase: "bananas", quantity: 1.5, unit: .lb, product: bananas)])
+        press(.tab, .tab, on: &model)
+        _ = update(&model, .client(.queued(id: "a", depth: 1, change: CartCommand(id: "a", action: .add, productId: "banana", quantity: 1.5, unit: .lb))), now: .zero)
+        #expect(CartEntry.of(model).map(\.queuedAmount) == ["1.5 lb"])
+        #expect(press(.character("+"), on: &model) == [.change(CartChange(action: .add, productId: "banana", quantity: 0.5, unit: .lb))])
+        // 1.5 lb and 5 bananas (0.4 lb each): 3.5 lb, as the server will hold it.
+        _ = update(&model, .client(.queued(id: "b", depth: 2, change: CartCommand(id: "b", action: .add, productId: "banana", quantity: 5, unit: .each))), now: .zero)
+        #expect(CartEntry.of(model).map(\.queuedAmount) == ["3.5 lb"])
+    }
+
     @Test("cart keys on an empty cart do nothing; a queued addition is a line of its own that the keys edit")
     func emptyAndQueuedCart() {
         var model = Model(user: "u", session: "s", serverNote: "", maxAttempts: 10)
         press(.tab, .tab, on: &model)
         #expect(press(.up, .down, .character("+"), .character("-"), .delete, .backspace, .enter, on: &model) == [])
         _ = update(&model, .client(.queued(id: "a", depth: 1, change: CartCommand(id: "a", action: .add, productId: "apple-gala", quantity: 3, unit: .each))), now: .zero)
-        #expect(CartEntry.of(model).map(\.queuedQuantity) == [3])
+        #expect(CartEntry.of(model).map(\.queued.milli) == [3000])
         #expect(press(.character("+"), on: &model) == [.change(CartChange(action: .add, productId: "apple-gala", quantity: 1, unit: .each))])
         #expect(press(.delete, on: &model) == [.change(CartChange(action: .remove, productId: "apple-gala"))])
         // Queued add then remove of one product: no line; an ack makes the server's cart the truth again.

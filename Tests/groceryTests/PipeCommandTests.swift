@@ -25,11 +25,11 @@ struct PipeCommandTests {
     }
 
     /// A throw-away server and a pipe of `user` against it, with its own queue file.
-    static func pipeAgainstNewServer(user: String) async throws -> (ServeProcess, PipeProcess) {
+    static func pipeAgainstNewServer(user: String, _ options: [String] = []) async throws -> (ServeProcess, PipeProcess) {
         let server = try await ServeProcess.start(["--db", ":memory:"])
         let queueFile = scratch().appendingPathComponent("q.json").path
         do {
-            return (server, try PipeProcess(urls(server.walmartPort, server.groceryPort) + ["--user-id", user, "--queue-file", queueFile]))
+            return (server, try PipeProcess(urls(server.walmartPort, server.groceryPort) + ["--user-id", user, "--queue-file", queueFile] + options))
         } catch {
             server.signal(SIGKILL)
             throw error
@@ -102,6 +102,31 @@ struct PipeCommandTests {
         // The pipe's own cart events carry the estimate too (4 apples ≈ 1.5 lb at first).
         let lines = pipe.events.filter { $0.event == "cart" }.compactMap { ($0["items"] as? [[String: Any]])?.first }
         #expect(lines.contains { $0["estimatedWeight"] as? Double == 1.5 && $0["unit"] as? String == "each" && $0["quantity"] as? Double == 4 })
+    }
+
+    /// Issue 32: a weight said was read in the line's measure ("remove 1 lb" of 4 apples
+    /// took one apple, "half a pound" was refused as not a whole number), and a package
+    /// word on a product sold by the pound bought loose pieces.
+    @Test("a weight said is a weight whatever the line holds; a package is the catalog's package or a refusal with a reason")
+    func oneMeasurePerLine() async throws {
+        let (server, pipe) = try await Self.pipeAgainstNewServer(user: "mia", ["--apply-unsure"])
+        defer { server.signal(SIGKILL) }
+        pipe.send("add 4 gala apples")  // ≈ 1.5 lb
+        pipe.send("remove 1 lb of gala apples")  // 0.5 lb left, weighed
+        pipe.send("add 4 gala apples")  // + 1.5 lb = 2 lb
+        pipe.send("remove half a pound of gala apples")  // 1.5 lb
+        pipe.send("add a bunch of bananas")  // refused: bananas are not sold by the bunch
+        pipe.send("add 2 bags of apples")  // the catalog's bag
+        pipe.endInput()
+        #expect(try await pipe.exitStatus(within: .seconds(30)) == 0, "\(pipe.standardError.suffix(400))")
+        let cart = try await Self.cart(of: "mia", port: server.groceryPort)
+        #expect(
+            cart.items == [
+                .init(productId: "apple-gala", name: "Gala Apples", quantity: 1.5, unit: .lb, unitPrice: 1.47, lineTotal: 2.21),
+                .init(productId: "apple-fuji-3lb-bag", name: "Fuji Apples 3 lb Bag", quantity: 2, unit: .each, unitPrice: 4.47, lineTotal: 8.94),
+            ], "\(cart)")
+        let refusals = pipe.events.filter { $0.event == "error" && $0["code"] as? String == "wrong_measure" }
+        #expect(refusals.count == 1 && (refusals.first?["message"] as? String)?.contains("not by the bunch") == true, "\(refusals)")
     }
 
     @Test("server kill -9 and restart: the pipe waits with delays, reconnects and resends; the cart changes once")

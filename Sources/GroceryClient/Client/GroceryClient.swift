@@ -121,9 +121,7 @@ public actor GroceryClient {
     /// twice, or a result also applied elsewhere, still changes the cart once.
     public func confirm(_ id: String, _ result: NLPResult) async throws(QueueError) {
         let (commands, skipped) = CartCommands.derive(queryID: id, result: result)
-        for phrase in skipped {
-            eventSink.yield(.error(code: "not_found", message: "no product matches \"\(phrase)\""))
-        }
+        for item in skipped { eventSink.yield(.error(code: item.error.code, message: item.error.message)) }
         try enqueue(commands)
     }
 
@@ -134,8 +132,12 @@ public actor GroceryClient {
         guard let added = item.product, added.id != replacement.id else { return }
         var instead = item
         instead.product = replacement
-        let taken = CartCommands.cartQuantity(item)
-        let given = CartCommands.cartQuantity(instead)
+        guard let taken = CartCommands.cartQuantity(item) else { return }  // the result added none of it
+        guard let given = CartCommands.cartQuantity(instead) else {
+            let error = CartCommands.Skipped(phrase: item.phrase, reason: .notSoldBy(item.unit, product: replacement.name)).error
+            eventSink.yield(.error(code: error.code, message: error.message))
+            return
+        }
         try enqueue([
             CartCommand(id: UUID().uuidString, action: .remove, productId: added.id, quantity: taken.quantity, unit: taken.unit),
             CartCommand(id: UUID().uuidString, action: .add, productId: replacement.id, quantity: given.quantity, unit: given.unit),
@@ -291,9 +293,7 @@ public actor GroceryClient {
             return
         }
         eventSink.yield(.delivered(id: id))
-        for phrase in skipped {
-            eventSink.yield(.error(code: "not_found", message: "no product matches \"\(phrase)\""))
-        }
+        for item in skipped { eventSink.yield(.error(code: item.error.code, message: item.error.message)) }
         for command in commands { eventSink.yield(.queued(id: command.id, depth: queue.count, change: command)) }
         announce(commands)
         if held { eventSink.yield(.held(id: id, result)) }

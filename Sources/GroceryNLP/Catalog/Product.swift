@@ -21,6 +21,10 @@ public struct Product: Hashable, Sendable, Identifiable {
     /// pound (an apple 375, a chicken breast 500): a count of pieces is bought at
     /// count × this estimate. Nil for products bought by weight only (grapes, stew meat).
     public var pieceWeightMilli: Int?
+    /// What one piece of a product sold by the pound is called when it is a word of its
+    /// own: a head of cabbage, a bunch of asparagus. "2 heads of cabbage" are two pieces;
+    /// another package word ("a bunch of bananas") is not a piece of it.
+    public var pieceName: QuantityUnit?
     /// Aisle.
     public var category: ProductCategory
     /// Lowercase search words and synonyms ("soda" for cola).
@@ -32,8 +36,8 @@ public struct Product: Hashable, Sendable, Identifiable {
     /// Creates a product.
     public init(
         id: String, name: String, brand: String? = nil, priceCents: Int, size: String,
-        soldBy: SoldBy = .each, pieceWeightMilli: Int? = nil, category: ProductCategory, keywords: [String] = [],
-        defaultFor: [String] = []
+        soldBy: SoldBy = .each, pieceWeightMilli: Int? = nil, pieceName: QuantityUnit? = nil, category: ProductCategory,
+        keywords: [String] = [], defaultFor: [String] = []
     ) {
         self.id = id
         self.name = name
@@ -42,6 +46,7 @@ public struct Product: Hashable, Sendable, Identifiable {
         self.size = size
         self.soldBy = soldBy
         self.pieceWeightMilli = pieceWeightMilli
+        self.pieceName = pieceName
         self.category = category
         self.keywords = keywords
         self.defaultFor = defaultFor
@@ -78,13 +83,13 @@ public struct Product: Hashable, Sendable, Identifiable {
         ProductSummary(
             id: id, name: displayName, price: Money.dollars(cents: priceCents),
             size: size, category: category.rawValue, unit: soldBy,
-            pieceWeight: pieceWeightMilli.map { Double($0) / 1000 })
+            pieceWeight: pieceWeightMilli.map { Double($0) / 1000 }, piece: pieceName)
     }
 }
 
 extension Product: Codable {
     private enum CodingKeys: String, CodingKey {
-        case id, name, brand, price, size, unit, pieceWeight, defaultFor, category, keywords
+        case id, name, brand, price, size, unit, pieceWeight, piece, defaultFor, category, keywords
     }
 
     /// Decodes the catalog file's shape, where `price` is decimal dollars.
@@ -110,6 +115,10 @@ extension Product: Codable {
             }
             pieceWeightMilli = Int(milli)
         }
+        pieceName = try container.decodeIfPresent(QuantityUnit.self, forKey: .piece)
+        if pieceName != nil, pieceWeightMilli == nil {
+            throw DecodingError.dataCorruptedError(forKey: .piece, in: container, debugDescription: "a piece name needs a pieceWeight")
+        }
         category = try container.decode(ProductCategory.self, forKey: .category)
         keywords = try container.decodeIfPresent([String].self, forKey: .keywords) ?? []
         defaultFor = try container.decodeIfPresent([String].self, forKey: .defaultFor) ?? []
@@ -125,6 +134,7 @@ extension Product: Codable {
         try container.encode(size, forKey: .size)
         try container.encode(soldBy, forKey: .unit)
         if let pieceWeightMilli { try container.encode(Double(pieceWeightMilli) / 1000, forKey: .pieceWeight) }
+        if let pieceName { try container.encode(pieceName, forKey: .piece) }
         if !defaultFor.isEmpty { try container.encode(defaultFor, forKey: .defaultFor) }
         try container.encode(category, forKey: .category)
         try container.encode(keywords, forKey: .keywords)

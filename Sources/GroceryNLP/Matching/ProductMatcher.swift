@@ -66,7 +66,9 @@ struct ProductMatcher: Sendable {
         var price: Clauses.PricePreference?
         /// Products returned, the best included.
         var limit = 4
-        /// The package a superlative's item was said in, to choose among those sold so.
+        /// The package the item was said in: a superlative chooses among those sold so, and a
+        /// package said for a thing sold by the pound is that package where the catalog
+        /// sells one ("2 bags of apples" is Fuji Apples 3 lb Bag, not loose Gala apples).
         var package: Package?
         /// The superlative is by the pound ("the cheapest rice per pound"): price over weight.
         var perPound = false
@@ -318,6 +320,15 @@ struct ProductMatcher: Sendable {
             }
             let picked = Set(chosen.map(\.product))
             ranked = chosen + ranked.filter { !picked.contains($0.product) }
+        }
+        if options.price == nil, let package = options.package, let first = ranked.first, index.products[first.product].soldBy == .lb,
+            let packaged = ranked.firstIndex(where: { candidate in
+                candidate.said == first.said && index.products[candidate.product].soldBy == .each
+                    && package.holds(index.products[candidate.product].size)
+                    && (head.map { index.nameTerms[candidate.product].contains($0) } ?? false)
+            })
+        {
+            ranked.insert(ranked.remove(at: packaged), at: 0)
         }
         guard let top = ranked.first else { return nil }
         let tally = tallies[Int(slots[top.product]) - 1]

@@ -16,10 +16,14 @@ public struct ProductSummary: Codable, Hashable, Sendable {
     /// apple, a chicken breast), so a count can be bought as an estimated weight; nil when
     /// the product is bought by weight only.
     public var pieceWeight: Double?
+    /// What one piece is called when it has a word of its own ("head" of cabbage, "bunch"
+    /// of asparagus); nil when a piece is just one (an apple).
+    public var piece: QuantityUnit?
 
     /// Creates a summary.
     public init(
-        id: String, name: String, price: Double, size: String, category: String, unit: SaleUnit = .each, pieceWeight: Double? = nil
+        id: String, name: String, price: Double, size: String, category: String, unit: SaleUnit = .each, pieceWeight: Double? = nil,
+        piece: QuantityUnit? = nil
     ) {
         self.id = id
         self.name = name
@@ -28,6 +32,7 @@ public struct ProductSummary: Codable, Hashable, Sendable {
         self.category = category
         self.unit = unit
         self.pieceWeight = pieceWeight
+        self.piece = piece
     }
 
     /// This summary's JSON, written once by ``withEncodedJSON()`` so that every result
@@ -36,7 +41,7 @@ public struct ProductSummary: Codable, Hashable, Sendable {
     var encodedJSON: [UInt8]?
 
     private enum CodingKeys: String, CodingKey {
-        case id, name, price, size, category, unit, pieceWeight
+        case id, name, price, size, category, unit, pieceWeight, piece
     }
 
     /// Decodes a summary; `unit` defaults to `each` for results written before it existed
@@ -50,6 +55,7 @@ public struct ProductSummary: Codable, Hashable, Sendable {
         category = try container.decode(String.self, forKey: .category)
         unit = try container.decodeIfPresent(SaleUnit.self, forKey: .unit) ?? .each
         pieceWeight = try container.decodeIfPresent(Double.self, forKey: .pieceWeight)
+        piece = try container.decodeIfPresent(QuantityUnit.self, forKey: .piece)
     }
 
     /// The same summary with its JSON written in advance (the catalog's summaries never change).
@@ -63,7 +69,7 @@ public struct ProductSummary: Codable, Hashable, Sendable {
 
     public static func == (lhs: ProductSummary, rhs: ProductSummary) -> Bool {
         (lhs.id, lhs.name, lhs.price, lhs.size, lhs.category) == (rhs.id, rhs.name, rhs.price, rhs.size, rhs.category)
-            && lhs.unit == rhs.unit && lhs.pieceWeight == rhs.pieceWeight
+            && lhs.unit == rhs.unit && lhs.pieceWeight == rhs.pieceWeight && lhs.piece == rhs.piece
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -74,5 +80,6 @@ public struct ProductSummary: Codable, Hashable, Sendable {
         hasher.combine(category)
         hasher.combine(unit)
         hasher.combine(pieceWeight)
+        hasher.combine(piece)
     }
 }

@@ -196,6 +196,7 @@ extension ProductSummary {
             json.field("category", category)
             json.field("unit", unit.rawValue)
             if let pieceWeight { json.field("pieceWeight", pieceWeight) }
+            if let piece { json.field("piece", piece.rawValue) }
         }
     }
 }

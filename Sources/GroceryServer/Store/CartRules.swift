@@ -42,7 +42,7 @@ struct CartRules {
             guard let product = catalog.product(id: productId) else { return refuse(.notFound, "no product \"\(productId)\"") }
             let current = try Row.fetchOne(
                 db, sql: "SELECT quantity_milli, counted FROM carts WHERE user_id = ? AND product_id = ?", arguments: [userId, productId]
-            ).map { Amount(milli: $0["quantity_milli"], counted: $0["counted"]) }
+            ).map { LineAmount(milli: $0["quantity_milli"], counted: $0["counted"]) }
             // Without a unit: the line's own measure for a remove or update ("remove 1" of 4
             // apples is one apple), else the product's.
             let lineUnit: SaleUnit? = command.action == .add ? nil : current.map { $0.counted ? .each : product.soldBy }
@@ -55,10 +55,10 @@ struct CartRules {
             if counted, product.pieceWeightMilli == nil, command.action != .remove {
                 return refuse(.invalidField, "\"\(product.displayName)\" is sold by weight only: give a quantity in lb")
             }
-            func given(allowZero: Bool) -> Amount? {
-                milli(command.quantity ?? 1, whole: unit == .each, allowZero: allowZero).map { Amount(milli: $0, counted: counted) }
+            func given(allowZero: Bool) -> LineAmount? {
+                milli(command.quantity ?? 1, whole: unit == .each, allowZero: allowZero).map { LineAmount(milli: $0, counted: counted) }
             }
-            var target: Amount
+            var target: LineAmount
             switch command.action {
             case .add:
                 guard let amount = given(allowZero: false) else { return refuse(.invalidField, quantityRule(product, unit)) }
@@ -73,7 +73,7 @@ struct CartRules {
                     guard let amount = given(allowZero: false) else { return refuse(.invalidField, quantityRule(product, unit)) }
                     target = current.removing(amount, product)
                 } else {
-                    target = Amount(milli: 0, counted: current.counted)
+                    target = LineAmount(milli: 0, counted: current.counted)
                 }
             }
             // At most 999 of the line's measure, and pieces at most 999 lb between them. A
@@ -160,10 +160,10 @@ struct CartRules {
     }
 
     /// The user's lines in the order they were first added.
-    static func lines(_ db: Database, userId: String) throws -> [(productId: String, amount: Amount)] {
+    static func lines(_ db: Database, userId: String) throws -> [(productId: String, amount: LineAmount)] {
         try Row.fetchAll(
             db, sql: "SELECT product_id, quantity_milli, counted FROM carts WHERE user_id = ? ORDER BY position", arguments: [userId]
-        ).map { ($0["product_id"], Amount(milli: $0["quantity_milli"], counted: $0["counted"])) }
+        ).map { ($0["product_id"], LineAmount(milli: $0["quantity_milli"], counted: $0["counted"])) }
     }
 
     /// A quantity in thousandths, or nil when it is not allowed (`whole`: packages or pieces).
@@ -181,37 +181,15 @@ struct CartRules {
     }
 }
 
-/// How much of a product a cart line holds: thousandths of a package, of a pound, or (for
-/// `counted` lines of a product sold by the pound) of a piece bought at an estimated weight.
-struct Amount: Equatable {
-    var milli: Int
-    var counted: Bool
-
+extension LineAmount {
     /// The weight in thousandths of a pound that a counted line is estimated at, or the
     /// quantity itself; and the cents it costs.
     func priced(_ product: Product) -> (chargedMilli: Int, cents: Int) {
-        let charged = counted ? weightMilli(product) : milli
+        let charged = weightMilli(product)
         return (charged, CartRules.lineCents(priceCents: product.priceCents, quantityMilli: charged))
     }
 
-    /// Pieces × the catalog's average piece weight, or the weight itself. A product that
-    /// lost its piece weight from the catalog is estimated at a pound a piece.
-    func weightMilli(_ product: Product) -> Int {
-        counted ? milli / 1000 * (product.pieceWeightMilli ?? 1000) : milli
-    }
-
-    /// This amount and `other` together. Pieces and pounds of one product make a weight:
-    /// "4 apples" then "1 lb of apples" is about 2.5 lb of apples.
-    func adding(_ other: Amount, _ product: Product) -> Amount {
-        counted == other.counted
-            ? Amount(milli: milli + other.milli, counted: counted)
-            : Amount(milli: weightMilli(product) + other.weightMilli(product), counted: false)
-    }
-
-    /// This amount less `other`, never below zero; across measures, as weights.
-    func removing(_ other: Amount, _ product: Product) -> Amount {
-        counted == other.counted
-            ? Amount(milli: max(0, milli - other.milli), counted: counted)
-            : Amount(milli: max(0, weightMilli(product) - other.weightMilli(product)), counted: false)
-    }
+    func weightMilli(_ product: Product) -> Int { weightMilli(pieceWeightMilli: product.pieceWeightMilli) }
+    func adding(_ other: LineAmount, _ product: Product) -> LineAmount { adding(other, pieceWeightMilli: product.pieceWeightMilli) }
+    func removing(_ other: LineAmount, _ product: Product) -> LineAmount { removing(other, pieceWeightMilli: product.pieceWeightMilli) }
 }

@@ -17,12 +17,15 @@ public struct Model: Sendable, Equatable {
         /// The product's name and how it is sold, when known at queue time.
         public var name: String?
         public var unit: SaleUnit?
+        /// For a product sold by the pound, the estimated weight of a piece in pounds.
+        public var pieceWeight: Double?
 
         /// Creates a pending change.
-        public init(command: CartCommand, name: String? = nil, unit: SaleUnit? = nil) {
+        public init(command: CartCommand, name: String? = nil, unit: SaleUnit? = nil, pieceWeight: Double? = nil) {
             self.command = command
             self.name = name
             self.unit = unit
+            self.pieceWeight = pieceWeight
         }
     }
 

@@ -46,16 +46,19 @@ struct CartEntry: Equatable {
     var productId: String
     /// The server's line; nil for a queued addition.
     var line: CartSnapshot.Line?
-    /// A queued addition: how many, in what.
-    var queuedQuantity: Double = 0
-    var queuedUnit: SaleUnit?
+    /// A queued addition: how much, in the measure the server will hold it in.
+    var queued = LineAmount.zero(counted: false)
+    /// How the product is sold (a queued addition's; a line says its own); nil when the
+    /// screen has not seen the product, and the queued messages' units are all it knows.
+    var soldBy: SaleUnit?
     var name: String
     /// A change to this product waits for the server.
     var pending: Bool
 
     /// The cart pane's rows: the server's lines in order, then queued additions of other
     /// products, each its net amount after the queued changes (a queued add and remove of
-    /// one product leave no row).
+    /// one product leave no row), summed as the server's cart rules sum them
+    /// (``LineAmount``: pieces and pounds of one product make a weight).
     static func of(_ model: Model) -> [CartEntry] {
         let lines = model.cart?.items ?? []
         let pendingIDs = Set(model.pendingChanges.compactMap(\.command.productId))
@@ -63,43 +66,57 @@ struct CartEntry: Equatable {
             CartEntry(productId: line.productId, line: line, name: line.name, pending: pendingIDs.contains(line.productId))
         }
         let inCart = Set(lines.map(\.productId))
-        var queued: [(id: String, quantity: Double, unit: SaleUnit?, name: String?)] = []
+        var queued: [(entry: CartEntry, amount: LineAmount?, pieceWeightMilli: Int?)] = []
         for change in model.pendingChanges {
             let command = change.command
             guard let id = command.productId, !inCart.contains(id) else {
                 if [.clear, .checkout].contains(change.command.action) { queued.removeAll() }
                 continue
             }
-            let index = queued.firstIndex { $0.id == id } ?? {
-                queued.append((id, 0, command.unit, change.name))
+            let index = queued.firstIndex { $0.entry.productId == id } ?? {
+                let soldBy = change.unit ?? (command.unit == .lb ? .lb : nil)
+                let entry = CartEntry(productId: id, line: nil, soldBy: soldBy, name: change.name ?? id, pending: true)
+                queued.append((entry, nil, change.pieceWeight.map { Int(($0 * 1000).rounded()) }))
                 return queued.count - 1
             }()
-            let amount = command.quantity
+            let (current, pieceWeight) = (queued[index].amount, queued[index].pieceWeightMilli)
+            // Without a unit: the product's own for an add, the line's own measure otherwise.
+            let unit = command.unit ?? (command.action == .add ? nil : current.map { $0.counted ? .each : .lb })
+            // Pieces of a product sold by the pound (or of one not seen: `each` was said for it).
+            let said = LineAmount(
+                milli: Int(((command.quantity ?? 1) * 1000).rounded()), counted: queued[index].entry.soldBy != .each && unit == .each)
             switch command.action {
-            case .add: queued[index].quantity += amount ?? 1
-            case .remove: queued[index].quantity = amount.map { max(0, queued[index].quantity - $0) } ?? 0
-            case .update: queued[index].quantity = amount ?? queued[index].quantity
+            case .add: queued[index].amount = current.map { $0.adding(said, pieceWeightMilli: pieceWeight) } ?? said
+            case .remove: queued[index].amount = command.quantity == nil ? nil : current?.removing(said, pieceWeightMilli: pieceWeight)
+            case .update: if command.quantity != nil { queued[index].amount = said }
             default: break
             }
-            if queued[index].name == nil { queued[index].name = change.name }
+            if queued[index].entry.name == id, let name = change.name { queued[index].entry.name = name }
         }
-        for addition in queued where addition.quantity > 0 {
-            entries.append(
-                CartEntry(
-                    productId: addition.id, line: nil, queuedQuantity: addition.quantity, queuedUnit: addition.unit,
-                    name: addition.name ?? addition.id, pending: true))
+        for (entry, amount, _) in queued {
+            guard let amount, amount.milli > 0 else { continue }
+            var entry = entry
+            entry.queued = amount
+            entries.append(entry)
         }
         return entries
+    }
+
+    /// A queued addition as the screen says it: "4 ×" pieces or packages, "1.5 lb".
+    var queuedAmount: String {
+        let quantity = Format.quantity(Double(queued.milli) / 1000)
+        return soldBy == .lb && !queued.counted ? "\(quantity) lb" : "\(quantity) ×"
     }
 
     /// The change `+` (one more) or `-` (one less) makes: a package or a piece, or half a
     /// pound of a product weighed out.
     func step(_ action: CartCommand.Action) -> CartChange {
-        if let line, line.unit == .lb {
-            return CartChange(action: action, productId: productId, quantity: Self.weighedStep)
+        let weighed = line.map { $0.unit == .lb } ?? (soldBy == .lb && !queued.counted)
+        if weighed {
+            return CartChange(action: action, productId: productId, quantity: Self.weighedStep, unit: .lb)
         }
-        let unit: SaleUnit? = line.map { $0.estimatedWeight != nil ? .each : nil } ?? queuedUnit
-        return CartChange(action: action, productId: productId, quantity: 1, unit: unit)
+        let counted = line.map { $0.estimatedWeight != nil } ?? queued.counted
+        return CartChange(action: action, productId: productId, quantity: 1, unit: counted ? .each : nil)
     }
 
     /// Pounds that `+`/`-` add or take of a product sold by weight.
@@ -166,14 +183,14 @@ enum ShopperWords {
 
     /// A product's name and sale unit as the screen knows them: from the cart, the last
     /// result, a queued change.
-    static func product(_ productId: String, in model: Model) -> (name: String, unit: SaleUnit)? {
+    static func product(_ productId: String, in model: Model) -> (name: String, unit: SaleUnit, pieceWeight: Double?)? {
         if let line = model.cart?.items.first(where: { $0.productId == productId }) {
-            return (line.name, line.estimatedWeight != nil ? .lb : line.unit)
+            return (line.name, line.estimatedWeight != nil ? .lb : line.unit, line.estimatedWeight.map { $0 / max(line.quantity, 1) })
         }
         let products = (model.lastResult?.items ?? []).flatMap(\.candidates) + [model.swappedTo].compactMap { $0 }
-        if let product = products.first(where: { $0.id == productId }) { return (product.name, product.unit) }
+        if let product = products.first(where: { $0.id == productId }) { return (product.name, product.unit, product.pieceWeight) }
         if let change = model.pendingChanges.first(where: { $0.command.productId == productId && $0.name != nil }), let name = change.name {
-            return (name, change.unit ?? .each)
+            return (name, change.unit ?? .each, change.pieceWeight)
         }
         return nil
     }

@@ -96,7 +96,7 @@ private func apply(_ event: ClientEvent, to model: inout Model, now: Duration) {
     case .queued(_, let depth, let command?):
         model.queued = depth
         let product = command.productId.flatMap { ShopperWords.product($0, in: model) }
-        let change = Model.PendingChange(command: command, name: product?.name, unit: product?.unit)
+        let change = Model.PendingChange(command: command, name: product?.name, unit: product?.unit, pieceWeight: product?.pieceWeight)
         model.pendingChanges.append(change)
         // Bookkeeping reaches the log only when the change has to wait for the network.
         if !model.grocery.isConnected, ![.get, .orders].contains(command.action) {
@@ -118,7 +118,7 @@ private func apply(_ event: ClientEvent, to model: inout Model, now: Duration) {
             var change = model.pendingChanges.remove(at: index)
             // A change left by an earlier run was queued before its name was known.
             if change.name == nil, let product = change.command.productId.flatMap({ ShopperWords.product($0, in: model) }) {
-                (change.name, change.unit) = (product.name, product.unit)
+                (change.name, change.unit, change.pieceWeight) = (product.name, product.unit, product.pieceWeight)
             }
             if let words = ShopperWords.done(change) { model.note(words, at: now, tone: .green) }
         }

@@ -210,8 +210,7 @@ private func itemRows(_ result: NLPResult) -> [ListRow] {
 /// addition.
 private func cartRow(_ entry: CartEntry) -> ListRow {
     guard let line = entry.line else {
-        let amount = entry.queuedUnit == .lb ? "\(Format.quantity(entry.queuedQuantity)) lb" : "\(Format.quantity(entry.queuedQuantity)) ×"
-        return ListRow(text: "  \(amount) \(entry.name)", right: "… queued", style: Style(dim: true))
+        return ListRow(text: "  \(entry.queuedAmount) \(entry.name)", right: "… queued", style: Style(dim: true))
     }
     let money = (line.estimatedWeight == nil ? "" : "est. ") + Format.money(line.lineTotal)
     return ListRow(text: "  " + Format.cartLine(line), right: (entry.pending ? "… " : "") + money)
