@@ -54,10 +54,12 @@ public enum TUI {
         if case .some(.some(let error)) = await phase.next() {
             throw error
         }
-        let signals = [SIGTERM, SIGINT, SIGHUP].map { number -> any DispatchSourceSignal in
+        let signals = [SIGTERM, SIGINT, SIGHUP, SIGTSTP].map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number)
-            source.setEventHandler { inbox.post(.key(.control("c"))) }
+            // A stop asked from outside (kill -TSTP) suspends as Ctrl-Z does; the others quit.
+            let key: Key = number == SIGTSTP ? .control("z") : .control("c")
+            source.setEventHandler { inbox.post(.key(key)) }
             source.resume()
             return source
         }
@@ -100,8 +102,8 @@ public enum TUI {
                             inbox.post(.notice("the embedded server could not start: \(error)"))
                         }
                     }
-                case .quit:
-                    break
+                case .quit, .suspend:
+                    break  // the UI thread does both itself
                 }
             }
         }

@@ -240,6 +240,21 @@ struct ViewTests {
         #expect(screen.cursor?.column == 2 + TextWidth.of("日本のお茶 crème fraîche 🍌"))
     }
 
+    /// Issue 32: a ZWJ sequence was measured by its first scalar (2 columns) while the
+    /// terminal drew more, and the overflow broke the footer. Widths as glibc's wcwidth
+    /// sums them (what ncurses advances), read on this machine: 👨 2, ZWJ 0, 🏽 2, 🇺 1,
+    /// ❤ 1, VS16 0.
+    @Test("emoji sequences are measured as ncurses and the terminal draw them; joined ones are drawn apart, each cell accounted for")
+    func emojiSequences() {
+        let widths: [(String, Int)] = [("👨‍👩‍👧", 6), ("👍🏽", 4), ("🇺🇸", 2), ("❤️", 1), ("👍", 2), ("é", 1), ("e\u{301}", 1), ("日本", 4)]
+        for (text, columns) in widths { #expect(TextWidth.of(text) == columns, "\(text)") }
+        var screen = Screen(width: 12, height: 1)
+        #expect(screen.put("a👨‍👩‍👧b", column: 0, row: 0) == 8)
+        #expect(screen.rows[0].map(\.text).prefix(8) == ["a", "👨👩👧", "", "", "", "", "", "b"])
+        // What is drawn takes as many columns as the grid gave it.
+        #expect(TextWidth.of(screen.rows[0][1].text) == 6)
+    }
+
     @Test("help overlay")
     func help() throws {
         var model = sampleModel()

@@ -51,6 +51,10 @@ final class TmuxSession: Sendable {
     }
 
     func screen() async throws -> String { try await run(["capture-pane", "-p", "-t", name]) }
+    /// The terminal's cursor column, as tmux has it.
+    func cursorColumn() async throws -> Int? {
+        Int(try await run(["display-message", "-p", "-t", name, "#{cursor_x}"]).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
     func keys(_ keys: String...) async throws { try await run(["send-keys", "-t", name] + keys) }
     func resize(columns: Int, rows: Int) async throws { try await run(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"]) }
     /// Ends the panes' process groups and the tmux server (`kill-server` alone left
@@ -302,6 +306,79 @@ struct TUIEndToEndTests {
         #expect(cart.version == 3 && cart.items.map(\.productId) == ["chips-lays-classic"] && cart.items.first?.quantity == 2, "\(cart)")
 
         try await tmux.keys("C-c")
+        try await tmux.waitFor("the shell back with exit 0") { $0.contains("EXIT=0") }
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(15))
+    }
+
+    /// Issue 32: a ZWJ emoji sequence typed in the input line broke the footer for good:
+    /// the grid measured it at 2 columns, the terminal drew more.
+    @Test("emoji sequences in the input line: the cursor is where the terminal drew to, the footer stays intact, and after deleting them too")
+    func emojiInInput() async throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
+        let server = try await ServeProcess.start(Self.serveArguments(walmartPort, groceryPort, folder), fixedPorts: true)
+        let tmux = TmuxSession()
+        defer { tmux.kill() }
+        let command = Self.tuiCommand(walmartPort: walmartPort, groceryPort: groceryPort, user: "emoji", folder: folder, [])
+        try await tmux.start("TERM=xterm-256color \(command); echo EXIT=$?; sleep 60", columns: 100, rows: 30)
+        let before = try await tmux.waitFor("both channels connected") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
+        func footer(_ screen: String) -> Substring? { screen.split(separator: "\n").last { $0.contains("Ctrl-C quit") } }
+        let intact = try #require(footer(before))
+        try await tmux.run(["send-keys", "-t", tmux.name, "-l", "👨‍👩‍👧 family 👍🏽 ❤️ 🇺🇸 qq"])
+        let typed = try await tmux.waitFor("the line typed") { $0.contains("family") && $0.contains("qq") }
+        #expect(footer(typed) == intact, "\(typed)")
+        // 2 columns of prompt, then 6 + 1 + 6 + 1 + 4 + 1 + 1 + 1 + 2 + 1 + 2.
+        #expect(try await tmux.cursorColumn() == 2 + 26)
+        for _ in 0..<3 { try await tmux.keys("BSpace") }  // " qq" goes; the emoji stay
+        let shorter = try await tmux.waitFor("the qq deleted") { !$0.contains("qq") && $0.contains("family") }
+        #expect(footer(shorter) == intact, "\(shorter)")
+        #expect(try await tmux.cursorColumn() == 2 + 23)
+        try await tmux.keys("C-u")
+        let cleared = try await tmux.waitFor("the line cleared") { !$0.contains("family") }
+        #expect(footer(cleared) == intact, "\(cleared)")
+        try await tmux.keys("C-c")
+        try await tmux.waitFor("the shell back with exit 0") { $0.contains("EXIT=0") }
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus(within: .seconds(15))
+    }
+
+    /// Issue 32: Ctrl-Z was swallowed. A terminal program gives the terminal back on
+    /// suspend and redraws on `fg`, as vim and htop do.
+    @Test("Ctrl-Z gives the terminal back to the shell as a stopped job; fg redraws it, and it still works")
+    func suspendAndResume() async throws {
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (walmartPort, groceryPort) = (try await freePort(), try await freePort())
+        let server = try await ServeProcess.start(Self.serveArguments(walmartPort, groceryPort, folder), fixedPorts: true)
+        let tmux = TmuxSession()
+        defer { tmux.kill() }
+        // An interactive shell: job control is the shell's.
+        try await tmux.start("bash --norc --noprofile -i")
+        try await tmux.waitFor("the shell") { $0.contains("$") || $0.contains("#") }
+        let command = Self.tuiCommand(walmartPort: walmartPort, groceryPort: groceryPort, user: "tstp", folder: folder, [])
+        try await tmux.run(["send-keys", "-t", tmux.name, "-l", "TERM=xterm-256color \(command); echo EXIT=$?"])
+        try await tmux.keys("Enter")
+        try await tmux.waitFor("both channels connected") { $0.contains("● walmart connected") && $0.contains("● grocery connected") }
+        try await tmux.keys("add 2 limes")
+        try await tmux.waitFor("the line typed") { $0.contains("add 2 limes") }
+
+        try await tmux.keys("C-z")
+        let stopped = try await tmux.waitFor("the shell with a stopped job") { $0.contains("Stopped") }
+        #expect(!stopped.contains("Ctrl-C quit"), "the TUI's screen is still up:\n\(stopped)")
+        try await tmux.run(["send-keys", "-t", tmux.name, "-l", "fg"])
+        try await tmux.keys("Enter")
+        try await tmux.waitFor("the TUI redrawn, the line kept") { screen in
+            screen.contains("● walmart connected") && screen.contains("Ctrl-C quit") && screen.contains("add 2 limes")
+        }
+        try await tmux.keys("Enter")
+        try await tmux.waitFor("the query answered after resuming") { $0.contains("Cart v1") && $0.contains("Limes") }
+        try await tmux.keys("C-c")
+        // bash drops the rest of a command list whose job was stopped: ask for fg's status.
+        try await tmux.waitFor("the terminal given back") { !$0.contains("Ctrl-C quit") }
+        try await tmux.run(["send-keys", "-t", tmux.name, "-l", "echo EXIT=$?"])
+        try await tmux.keys("Enter")
         try await tmux.waitFor("the shell back with exit 0") { $0.contains("EXIT=0") }
         server.signal(SIGTERM)
         _ = try await server.exitStatus(within: .seconds(15))

@@ -40,6 +40,9 @@ public enum Command: Sendable, Equatable {
     case retryNow
     /// Stop the embedded server if it runs, start it if it does not.
     case toggleEmbeddedServer
+    /// Give the terminal back and stop (Ctrl-Z, SIGTSTP), as a shell's job; redraw on `fg`.
+    /// Done by the UI thread itself: it owns the terminal.
+    case suspend
     /// Quit.
     case quit
 }
@@ -167,6 +170,8 @@ private func press(_ key: Key, on model: inout Model, now: Duration) -> [Command
     case .control("d") where model.input.text.isEmpty:
         model.quitting = true
         return [.quit]
+    case .control("z"):
+        return [.suspend]
     case .control("r"), .function(5):
         return [.retryNow]
     case .function(8):

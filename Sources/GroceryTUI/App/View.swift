@@ -139,6 +139,7 @@ let helpLines = [
     "Esc              clear the line",
     "Ctrl-R / F5      reconnect now (whatever the channels are doing)",
     "F8               stop/start the embedded server (to show an outage)",
+    "Ctrl-Z           suspend to the shell (fg brings it back)",
     "Ctrl-C, Ctrl-D   quit (Ctrl-D on an empty line)",
     "Any key closes this help.",
 ]

@@ -27,8 +27,8 @@ public struct Style: Hashable, Sendable {
     }
 }
 
-/// One terminal cell: a grapheme and its style. A wide grapheme takes two cells; the
-/// second holds an empty continuation.
+/// One terminal cell: a grapheme and its style. A grapheme wider than one column takes
+/// as many cells; the ones after the first hold an empty continuation.
 public struct Cell: Hashable, Sendable {
     /// The text drawn in the cell ("" for the right half of a wide character).
     public var text: String
@@ -67,13 +67,12 @@ public struct Screen: Equatable, Sendable {
         let end = min(width, limit.map { column + $0 } ?? width)
         var x = column
         for character in text {
-            let grapheme = String(character)
             let cells = TextWidth.of(character)
             guard cells > 0 else { continue }
             guard x + cells <= end else { break }
             if x >= 0 {
-                rows[row][x] = Cell(text: grapheme, style: style)
-                if cells == 2 { rows[row][x + 1] = Cell(text: "", style: style) }
+                rows[row][x] = Cell(text: TextWidth.drawnText(character), style: style)
+                for next in x + 1 ..< x + cells { rows[row][next] = Cell(text: "", style: style) }
             }
             x += cells
         }
@@ -105,24 +104,39 @@ public struct Screen: Equatable, Sendable {
     }
 }
 
-/// Terminal column widths of characters, so layout does not depend on the C locale:
-/// East Asian wide and emoji take 2 columns, combining marks and zero-width characters 0.
+/// Terminal column widths of characters, so layout does not depend on the C locale.
+///
+/// A grapheme is as wide as the sum of its scalars' widths, as `wcwidth` gives them and
+/// as ncurses advances its cursor: East Asian wide characters and emoji-presentation
+/// scalars 2, combining marks, zero-width characters and variation selectors 0, regional
+/// indicators 1 (a flag is 2), everything else 1. "❤️" is 1, "👍🏽" is 4. Emoji joined by
+/// ZWJ are drawn apart (``drawnText(_:)``): terminals disagree on whether they join
+/// (tmux 3.3 draws "👨‍👩‍👧" in 2 columns, ncurses counts 6), and a grid that agrees with
+/// neither overflows its row.
 public enum TextWidth {
     /// Columns a character takes.
     public static func of(_ character: Character) -> Int {
-        guard let first = character.unicodeScalars.first else { return 0 }
-        let value = first.value
+        // ASCII, the most frequent by far, skips the property lookups.
+        if let ascii = character.asciiValue { return ascii < 0x20 || ascii == 0x7F ? 0 : 1 }
+        return character.unicodeScalars.reduce(0) { $0 + of($1) }
+    }
+
+    /// Columns a scalar takes (`wcwidth`'s answer, computed here).
+    public static func of(_ scalar: Unicode.Scalar) -> Int {
+        let value = scalar.value
         if value < 0x20 || (0x7F..<0xA0).contains(value) { return 0 }
         if value < 0x300 { return 1 }
         // Arrows, box drawing, blocks and shapes (rules, `●`, `▶`): one column, and the
-        // most frequent characters after ASCII, so they skip the property lookups.
+        // most frequent characters after ASCII.
         if (0x2190...0x21FF).contains(value) || (0x2500...0x25FF).contains(value) { return 1 }
-        if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark
-            || (0x200B...0x200F).contains(value) || value == 0xFEFF
+        let category = scalar.properties.generalCategory
+        if category == .nonspacingMark || category == .enclosingMark || category == .format
+            || (0xFE00...0xFE0F).contains(value) || (0xE0100...0xE01EF).contains(value)
         {
             return 0
         }
-        if first.properties.isEmojiPresentation || character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
+        if (0x1F1E6...0x1F1FF).contains(value) { return 1 }  // regional indicators
+        if scalar.properties.isEmojiPresentation { return 2 }
         let wide: [ClosedRange<UInt32>] = [
             0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD,
@@ -133,5 +147,16 @@ public enum TextWidth {
     /// Columns a string takes.
     public static func of(_ text: String) -> Int {
         text.reduce(0) { $0 + of($1) }
+    }
+
+    /// A grapheme as it is drawn: without zero-width joiners, so each emoji of a joined
+    /// sequence takes the columns it is measured at, on every terminal.
+    public static func drawnText(_ character: Character) -> String {
+        guard character.unicodeScalars.count > 1, character.unicodeScalars.contains(where: { $0.value == 0x200D }) else {
+            return String(character)
+        }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: character.unicodeScalars.filter { $0.value != 0x200D })
+        return String(scalars)
     }
 }

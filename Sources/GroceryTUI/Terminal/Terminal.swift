@@ -103,6 +103,19 @@ final class Terminal {
         drawn = screen
     }
 
+    /// Gives the terminal back and stops the process group as a shell job (what vim and
+    /// htop do on Ctrl-Z): SIGTSTP with its default action. Returns after SIGCONT (`fg`),
+    /// with curses back in charge, the size read again and everything to be repainted.
+    func suspend() {
+        endwin()
+        signal(SIGTSTP, SIG_DFL)
+        kill(0, SIGTSTP)
+        // Continued. Ignored again, so a SIGTSTP from outside reaches the TUI's own source.
+        signal(SIGTSTP, SIG_IGN)
+        refreshSize()
+        invalidate()
+    }
+
     /// Forgets what is on the terminal, so the next draw repaints everything.
     func invalidate() {
         drawn = nil

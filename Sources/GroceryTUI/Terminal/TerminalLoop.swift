@@ -47,7 +47,13 @@ final class TerminalLoop {
             if ready == 0 { messages.append(.tick) }
             for message in messages {
                 for command in update(&model, message, now: clock.now) {
-                    perform(command)
+                    guard command == .suspend else {
+                        perform(command)
+                        continue
+                    }
+                    terminal.suspend()  // returns once the shell continued us (`fg`)
+                    size = terminal.size
+                    lastDrawn = nil
                 }
             }
             let screen = view(model, now: clock.now, size: size, colors: terminal.colors)
