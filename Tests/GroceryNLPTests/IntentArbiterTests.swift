@@ -45,4 +45,34 @@ struct IntentArbiterTests {
         let result = IntentArbiter().decide(refused, probabilities: Self.classifier(.add, 0.99))
         #expect(result.intent == .unknown && result.error?.code == .invalidQuantity)
     }
+
+    static let milk = NLPItem(
+        phrase: "milk", quantity: 1, unit: .each,
+        product: ProductSummary(id: "milk-whole-gallon", name: "Whole Milk", price: 3.48, size: "1 gal", category: "dairy"))
+
+    @Test("between readings that change nothing, the classifier wins when very sure: a search that was a price question keeps its items")
+    func questionToQuestion() {
+        let search = NLPParser.RulesReading(NLPResult(text: "milk how much", intent: .search, confidence: 1, items: [Self.milk]), named: true)
+        let price = IntentArbiter().decide(search, probabilities: Self.classifier(.price, 0.95))
+        #expect(price.intent == .price && price.items == [Self.milk] && price.error == nil)
+        let chat = IntentArbiter().decide(search, probabilities: Self.classifier(.unknown, 0.95))
+        #expect(chat.intent == .unknown && chat.items.isEmpty)
+        // Less sure: the rules stand.
+        #expect(IntentArbiter().decide(search, probabilities: Self.classifier(.price, 0.85)).intent == .search)
+        // A change is never reached this way: the reading stays a search.
+        #expect(IntentArbiter().decide(search, probabilities: Self.classifier(.add, 0.99)).intent == .search)
+    }
+
+    @Test("a change a rule named from its verb: a question the classifier is very sure of wins and changes nothing; another change only asks")
+    func namedChangeToQuestion() {
+        let added = NLPParser.RulesReading(NLPResult(text: "add up what's in my cart", intent: .add, confidence: 1, items: [Self.milk]), named: true)
+        let cart = IntentArbiter().decide(added, probabilities: Self.classifier(.cart, 0.95))
+        #expect(cart.intent == .cart && cart.items.isEmpty && !cart.intent.changesCart)
+        #expect(IntentArbiter().decide(added, probabilities: Self.classifier(.cart, 0.85)).intent == .add)
+        let removal = IntentArbiter().decide(added, probabilities: Self.classifier(.remove, 0.99))
+        #expect(removal.intent == .add && !removal.isSure)
+        // A line of nothing but products keeps the rules' reading.
+        let exact = NLPParser.RulesReading(NLPResult(text: "milk", intent: .add, confidence: 1, items: [Self.milk]), exact: true)
+        #expect(IntentArbiter().decide(exact, probabilities: Self.classifier(.cart, 0.99)).intent == .add)
+    }
 }

@@ -8,7 +8,7 @@ public struct IntentTrainer: Sendable {
     /// The sets the shipped model is trained on, in this order.
     public static let trainingSets = [
         "phrasings", "tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6", "tuning7", "tuning8", "tuning9",
-        "heldout", "intents", "intents2", "intents3", "intents4", "intents5",
+        "heldout", "intents", "intents2", "intents3", "intents4", "intents5", "intents6",
     ]
     /// Sets that are only ever scored: the must-not-change set.
     public static let neverTrainedOn = ["mustnotchange"]
