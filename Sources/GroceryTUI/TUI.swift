@@ -30,6 +30,14 @@ public enum TUI {
         resize.setEventHandler { inbox.postResize() }
         resize.resume()
         defer { resize.cancel() }
+        // SIGTSTP too: curses installs a handler of its own when it finds the default
+        // action, and that handler would call curses from whichever thread the signal
+        // lands on. A stop asked from outside (kill -TSTP) suspends as Ctrl-Z does.
+        signal(SIGTSTP, SIG_IGN)
+        let stop = DispatchSource.makeSignalSource(signal: SIGTSTP)
+        stop.setEventHandler { inbox.post(.key(.control("z"))) }
+        stop.resume()
+        defer { stop.cancel() }
         let thread = Thread {
             let terminal: Terminal
             do {
@@ -54,12 +62,10 @@ public enum TUI {
         if case .some(.some(let error)) = await phase.next() {
             throw error
         }
-        let signals = [SIGTERM, SIGINT, SIGHUP, SIGTSTP].map { number -> any DispatchSourceSignal in
+        let signals = [SIGTERM, SIGINT, SIGHUP].map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number)
-            // A stop asked from outside (kill -TSTP) suspends as Ctrl-Z does; the others quit.
-            let key: Key = number == SIGTSTP ? .control("z") : .control("c")
-            source.setEventHandler { inbox.post(.key(key)) }
+            source.setEventHandler { inbox.post(.key(.control("c"))) }
             source.resume()
             return source
         }

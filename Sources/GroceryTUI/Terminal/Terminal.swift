@@ -103,15 +103,27 @@ final class Terminal {
         drawn = screen
     }
 
-    /// Gives the terminal back and stops the process group as a shell job (what vim and
-    /// htop do on Ctrl-Z): SIGTSTP with its default action. Returns after SIGCONT (`fg`),
-    /// with curses back in charge, the size read again and everything to be repainted.
+    /// Gives the terminal back and stops as a shell job (what vim and htop do on Ctrl-Z):
+    /// SIGTSTP with its default action, sent to this thread with the signal unblocked, so
+    /// the process has stopped before the call returns and goes on only at SIGCONT (`fg`).
+    /// (Sent to the process group, it landed on whichever thread took it, sometimes after
+    /// the old action was back, and the stop was lost.) Where no shell does job control
+    /// (an orphaned process group) the kernel discards it and this returns at once. Then
+    /// curses is back in charge, the size is read again and everything is repainted.
     func suspend() {
         endwin()
-        signal(SIGTSTP, SIG_DFL)
-        kill(0, SIGTSTP)
-        // Continued. Ignored again, so a SIGTSTP from outside reaches the TUI's own source.
-        signal(SIGTSTP, SIG_IGN)
+        var stop = sigaction()
+        stop.__sigaction_handler.sa_handler = SIG_DFL
+        var previous = sigaction()
+        sigaction(SIGTSTP, &stop, &previous)
+        var tstp = sigset_t()
+        sigemptyset(&tstp)
+        sigaddset(&tstp, SIGTSTP)
+        var mask = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &tstp, &mask)
+        pthread_kill(pthread_self(), SIGTSTP)
+        pthread_sigmask(SIG_SETMASK, &mask, nil)
+        sigaction(SIGTSTP, &previous, nil)
         refreshSize()
         invalidate()
     }
