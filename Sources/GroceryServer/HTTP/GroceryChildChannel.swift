@@ -25,6 +25,8 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
     struct Value: ServerChildChannelValue {
         let upgrade: EventLoopFuture<Upgrade>
         let channel: any Channel
+        /// Accepted while the server drains, and answered 503 at once.
+        var answeredWhileDraining = false
     }
 
     let responder: HTTPChannelHandler.Responder
@@ -42,6 +44,11 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
                 context.logger.debug("too many unanswered connections; closing", metadata: ["peer": "\(ip)"])
                 channel.close(promise: nil)
                 return Value(upgrade: channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel), channel: channel)
+            }
+            if context.registry.isDraining {
+                Self.answerDraining(channel, close: context.configuration.deadlines.requestHead)
+                context.registry.endUnanswered(ip: ip)
+                return Value(upgrade: channel.eventLoop.makeFailedFuture(ChannelError.outputClosed), channel: channel, answeredWhileDraining: true)
             }
             let counted = NIOLoopBoundBox(true, eventLoop: channel.eventLoop)
             let answered: @Sendable () -> Void = {
@@ -109,12 +116,14 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
 
     /// Serves the connection. A graceful shutdown closes one still before its first
     /// request is answered (TCP only, half a request head, a TLS handshake): nothing of a
-    /// client's is in flight there, and nothing else would end it. Upgraded WebSockets
+    /// client's is in flight there, and nothing else would end it; one accepted while
+    /// draining has its answer already (``answerDraining(_:)``). Upgraded WebSockets
     /// are the ``ShutdownDrainer``'s (`reconnect`, then 1001). When the grace period is
     /// over the task is cancelled and whatever is left is closed, so shutdown always ends.
     func handle(value: Value, logger: Logger) async {
         let channel = value.channel
         let answered = AnsweredFlag()
+        if value.answeredWhileDraining { answered.set() }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await serve(value, answered: answered, logger: logger)
@@ -124,6 +133,21 @@ struct GroceryChildChannel: ServerChildChannel, HTTPChannelHandler {
         } onCancel: {
             channel.close(promise: nil)
         }
+    }
+
+    /// A connection accepted while draining gets its 503 with `Retry-After` at once, on
+    /// the event loop, before any HTTP machinery (which the shutting-down server may no
+    /// longer run): its request is not waited for. Our side then ends its output, so the
+    /// client reads the answer and an end, never a reset; the socket goes when the client
+    /// closes, or at `close` after.
+    static func answerDraining(_ channel: any Channel, close: Duration) {
+        let body = "the server is shutting down\n"
+        let response = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        channel.writeAndFlush(channel.allocator.buffer(string: response)).whenComplete { _ in
+            channel.close(mode: .output, promise: nil)
+        }
+        channel.eventLoop.scheduleTask(in: TimeAmount(close)) { channel.close(promise: nil) }
     }
 
     private func serve(_ value: Value, answered: AnsweredFlag, logger: Logger) async {
