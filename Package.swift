@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
         // Only the tests use these two, to make a certificate of their own.
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
@@ -84,6 +85,17 @@ let package = Package(
             name: "GroceryTUI",
             dependencies: ["GroceryClient", "GroceryProtocol", "CNcursesw"]
         ),
+        // The shop over SSH (DESIGN §8): host key, who may log in, sessions. It does not
+        // import the server or the TUI: the `grocery` command wires them.
+        .target(
+            name: "GrocerySSH",
+            dependencies: [
+                "GroceryProtocol",
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "grocery",
             dependencies: [
@@ -101,6 +113,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GroceryProtocolTests", dependencies: ["GroceryProtocol", "GroceryClient"]),
+        .testTarget(
+            name: "GrocerySSHTests",
+            dependencies: ["GrocerySSH", "GroceryTestSupport", .product(name: "NIOSSH", package: "swift-nio-ssh")]
+        ),
         .testTarget(
             name: "GroceryNLPTests",
             dependencies: ["GroceryNLP", "GroceryProtocol", "GroceryClient", "GroceryTestSupport"],
