@@ -117,6 +117,7 @@ struct TRPCSession: Sendable {
         case "subscription.stop":
             subscriptions.removeAll { $0 == idJSON }
             context.registry.setCartSubscriptions(subscriptions, for: connection)
+            connection.endSnapshots(key: idJSON)
             connection.send(TRPCWire.result(idJSON: idJSON, type: "stopped"))
         case "subscription":
             guard path == "cart.onChange" else {

@@ -73,6 +73,15 @@ final class LiveConnection: Sendable {
         }
     }
 
+    /// Forgets a stream (a stopped tRPC subscription), so a client that starts and stops
+    /// subscriptions under new ids does not grow what the connection keeps.
+    func endSnapshots(key: String) {
+        onLoop { [self] in
+            snapshots.value.sent[key] = nil
+            snapshots.value.waiting[key] = nil
+        }
+    }
+
     /// The client read what waited (on the event loop): the newest snapshots held by key go out.
     func outputDrained() {
         guard !snapshots.value.waiting.isEmpty else { return }
