@@ -14,8 +14,9 @@ enum CartBroadcast {
         for connection in context.registry.connections(of: userId, kind: .grocery) {
             connection.sendSnapshot(frame, version: cart.version, key: groceryKey)
         }
+        let data = cart.json()  // once, for every subscription
         for (connection, subscriptions) in context.registry.cartSubscribers(of: userId) {
-            for id in subscriptions { subscriptionData(cart, id: id, on: connection) }
+            for id in subscriptions { subscriptionData(data, version: cart.version, id: id, on: connection) }
         }
     }
 
@@ -25,8 +26,8 @@ enum CartBroadcast {
         connection.sendSnapshot(ServerMessage.cart(cart).encoded(), version: cart.version, key: groceryKey)
     }
 
-    /// A `cart.onChange` subscription's data.
-    static func subscriptionData(_ cart: CartSnapshot, id: String, on connection: LiveConnection) {
-        connection.sendSnapshot(TRPCWire.result(idJSON: id, type: "data", dataJSON: cart.json()), version: cart.version, key: id)
+    /// A `cart.onChange` subscription's data: the snapshot's JSON, of `version`.
+    static func subscriptionData(_ dataJSON: String, version: Int, id: String, on connection: LiveConnection) {
+        connection.sendSnapshot(TRPCWire.result(idJSON: id, type: "data", dataJSON: dataJSON), version: version, key: id)
     }
 }

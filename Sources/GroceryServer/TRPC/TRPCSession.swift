@@ -134,7 +134,7 @@ struct TRPCSession: Sendable {
             context.registry.setCartSubscriptions(subscriptions, for: connection)
             connection.send(TRPCWire.result(idJSON: idJSON, type: "started"))
             if let cart = try? await context.store.cart(userId: userId) {
-                CartBroadcast.subscriptionData(cart, id: idJSON, on: connection)
+                CartBroadcast.subscriptionData(cart.json(), version: cart.version, id: idJSON, on: connection)
             }
         case "query", "mutation":
             guard let path else {
